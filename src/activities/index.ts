@@ -1,0 +1,25 @@
+/** Every activity the worker registers, built from config and one shared HTTP client. */
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { createAlertActivities } from './alert';
+import { createHubspotActivities } from './connectors/hubspot';
+import { createMailchimpActivities } from './connectors/mailchimp';
+import { HttpClient, HttpClientOptions } from './http/client';
+
+export interface ActivityDeps {
+  config: Config;
+  logger: Logger;
+  http?: HttpClient;
+  onCall?: HttpClientOptions['onCall'];
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const http = deps.http ?? new HttpClient({ systems: deps.config.systems, onCall: deps.onCall });
+  return {
+    ...createHubspotActivities(http),
+    ...createMailchimpActivities(http),
+    ...createAlertActivities({ config: deps.config, http, logger: deps.logger }),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

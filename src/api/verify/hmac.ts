@@ -1,0 +1,36 @@
+/** Shared HMAC primitives for the signature verifiers: constant-time, over raw bytes, any active secret. */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export function hmacSha256(secret: string | Buffer, data: string | Buffer): Buffer {
+  return createHmac('sha256', secret).update(data).digest();
+}
+
+/** Constant-time comparison of a received signature with an expected digest; length mismatch is a miss. */
+export function safeEqual(expected: Buffer, received: Buffer): boolean {
+  return expected.length === received.length && timingSafeEqual(expected, received);
+}
+
+/** True when any active secret (rotation: old and new both valid) produced the received signature. */
+export function anySecretMatches(secrets: string[], sign: (secret: string) => Buffer, received: Buffer[]): boolean {
+  let matched = false;
+  // Check every pair (no early exit) so timing does not reveal which secret or signature matched.
+  for (const secret of secrets) {
+    const expected = sign(secret);
+    for (const r of received) if (safeEqual(expected, r)) matched = true;
+  }
+  return matched;
+}
+
+/** Timestamps outside the tolerance window are replays (or clocks far apart): rejected. */
+export function withinTolerance(timestampMs: number, toleranceMs: number, now = Date.now()): boolean {
+  return Number.isFinite(timestampMs) && Math.abs(now - timestampMs) <= toleranceMs;
+}
+
+export class SignatureError extends Error {
+  constructor(
+    readonly code: 'missing_signature' | 'invalid_signature' | 'stale_signature',
+    message: string,
+  ) {
+    super(message);
+  }
+}

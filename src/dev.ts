@@ -1,0 +1,82 @@
+/**
+ * Entry point of `npm start`: everything on one machine — the Temporal dev server (unless
+ * TEMPORAL_ADDRESS points elsewhere), the sandbox APIs, the workers and the gateway. Ctrl-C stops it all.
+ */
+import path from 'node:path';
+import { createActivities } from './activities';
+import { config } from './config';
+import { startGateway } from './gateway';
+import { logger } from './logger';
+import { startSandbox } from './sandbox/server';
+import { seedSandbox } from './sandbox/seed';
+import { connectWorker } from './temporal/connection';
+import { DevServer, startDevServer } from './temporal/devServer';
+import { installRuntimeLogger } from './temporal/runtime';
+import { createWorkers } from './temporal/workers';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const cfg = config();
+  installRuntimeLogger(logger, 'WARN');
+
+  let devServer: DevServer | undefined;
+  let address = cfg.temporal.address;
+  if (!address) {
+    const dbFile = path.resolve(cfg.temporal.dataDir, 'temporal.db');
+    logger.info({ dbFile }, 'starting the Temporal dev server');
+    devServer = await startDevServer({ grpcPort: cfg.temporal.grpcPort, uiPort: cfg.temporal.uiPort, dbFile, log: (m) => logger.info(m) });
+    address = devServer.address;
+  }
+
+  const gatewayUrl = `http://localhost:${cfg.port}`;
+  const sandbox = await startSandbox({ port: cfg.sandbox.port, config: cfg, gatewayUrl });
+  seedSandbox(sandbox, cfg);
+
+  const connection = await connectWorker(cfg.temporal, address);
+  const workers = await createWorkers({ config: cfg, connection, activities: createActivities({ config: cfg, logger }) });
+  const workersDone = workers.run();
+  const gateway = await startGateway(cfg.port, address);
+
+  const uiUrl = devServer?.uiUrl ?? cfg.temporal.webUiUrl;
+  const ready = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    [
+      '',
+      `Switchboard is up (${ready} s)`,
+      `  gateway        ${gatewayUrl}   (GET /healthz, /readyz, /runs/:workflowId)`,
+      `  Temporal UI    ${uiUrl}   (filter: Integration = "contact-sync")`,
+      `  Temporal gRPC  ${address}`,
+      `  sandbox APIs   ${sandbox.url}   (HubSpot at /hubspot, Mailchimp at /mailchimp)`,
+      '',
+      'Fire a signed HubSpot webhook (the sandbox changes contact 101 and signs the webhook like HubSpot):',
+      `  curl -s -X POST ${sandbox.url}/_sandbox/hubspot/contacts/101 -H 'content-type: application/json' \\`,
+      `    -d '{"properties":{"firstname":"Ada","lastname":"Lovelace","email":"ada@example.com"}}'`,
+      'Then see the member Mailchimp received:',
+      `  curl -s ${sandbox.url}/_sandbox/mailchimp/lists/${cfg.contactSync.mailchimpListId}/members`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await new Promise<void>((resolve) => gateway.close(() => resolve()));
+    workers.shutdown();
+    await workersDone.catch(() => undefined);
+    await connection.close();
+    await sandbox.close();
+    await devServer?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  logger.fatal({ err: (err as Error).message }, 'switchboard failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+/** Entry point: the Express gateway process. */
+import type { Server } from 'node:http';
+import { createApp } from './api/app';
+import { config } from './config';
+import { logger } from './logger';
+import { createClient } from './temporal/connection';
+
+export function startGateway(port = config().port, address?: string): Promise<Server> {
+  const cfg = config();
+  const client = createClient(cfg.temporal, address ?? cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`);
+  const app = createApp({ config: cfg, client, logger });
+  return new Promise((resolve) => {
+    const server = app.listen(port, () => resolve(server));
+  });
+}
+
+if (require.main === module) {
+  startGateway()
+    .then((server) => {
+      logger.info({ port: (server.address() as { port: number }).port }, 'gateway listening');
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(signal, () => server.close(() => process.exit(0)));
+      }
+    })
+    .catch((err) => {
+      logger.fatal({ err }, 'gateway failed');
+      process.exit(1);
+    });
+}

@@ -1,0 +1,18 @@
+/** THE CATALOG: every integration Switchboard runs. Add one entry here per integration. */
+import { contactSyncIntegration } from './contactSync';
+import type { InboundEvent, IntegrationDefinition } from './types';
+
+export const CATALOG: readonly IntegrationDefinition[] = [contactSyncIntegration];
+
+export function findIntegration(id: string): IntegrationDefinition | undefined {
+  return CATALOG.find((i) => i.id === id);
+}
+
+/** The integrations subscribed to this event's source and type. */
+export function subscribersOf(event: Pick<InboundEvent, 'source' | 'eventType'>, catalog = CATALOG): IntegrationDefinition[] {
+  return catalog.filter((i) =>
+    i.triggers.webhooks.some((w) => w.source === event.source && (w.eventTypes.includes(event.eventType) || w.eventTypes.includes('*'))),
+  );
+}
+
+export type { InboundEvent, IntegrationDefinition, StartPlan } from './types';

@@ -1,0 +1,35 @@
+/**
+ * One pino logger for the process: JSON, one line per event. Secrets are redacted by path so that a
+ * header or credential that slips into a log object never reaches the log in clear.
+ */
+import pino from 'pino';
+
+export const REDACTED_PATHS = [
+  'headers.authorization',
+  'headers["x-hubspot-signature-v3"]',
+  'headers["stripe-signature"]',
+  'headers["x-hub-signature-256"]',
+  'headers["x-shopify-hmac-sha256"]',
+  'headers["x-slack-signature"]',
+  'headers["webhook-signature"]',
+  'headers["x-shopify-access-token"]',
+  '*.authorization',
+  '*.password',
+  '*.token',
+  '*.secret',
+  '*.clientSecret',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.apiKey',
+];
+
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream) {
+  return pino(
+    { level, base: { service: 'switchboard' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    destination,
+  );
+}
+
+export type Logger = pino.Logger;
+
+export const logger = createLogger();

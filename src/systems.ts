@@ -1,0 +1,47 @@
+/**
+ * The external systems Switchboard talks to, as data: their task queue and the retry policy of their
+ * activities. Pure (no I/O, no Node APIs) so that workflows, the worker and config can all import it.
+ *
+ * Retry policies live here, with the system, not at call sites: an API's failure modes (how long it
+ * takes to recover, how often it throttles) are a property of the API, not of the integration.
+ */
+import type { ActivityOptions } from '@temporalio/common';
+
+export const SYSTEMS = ['hubspot', 'mailchimp', 'slack', 'stripe', 'shopify', 'zendesk', 'shipbob'] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
+/** Every system's activities run on their own queue, where the server enforces its rate limit. */
+export function taskQueueFor(system: SystemName): string {
+  return `api.${system}`;
+}
+
+/** Errors the HTTP layer raises that no retry can fix. */
+export const NON_RETRYABLE_ERROR_TYPES = ['ApiRequestError', 'ContractError', 'ConfigError'];
+
+const standardRetry = {
+  initialInterval: '500ms',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  maximumAttempts: 8,
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+} as const;
+
+/** Activity options for calling each system; a workflow proxies a system's activities with these. */
+export const SYSTEM_ACTIVITY_OPTIONS: Record<SystemName, ActivityOptions> = {
+  hubspot: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m', retry: { ...standardRetry } },
+  mailchimp: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m', retry: { ...standardRetry } },
+  slack: { startToCloseTimeout: '15s', scheduleToCloseTimeout: '10m', retry: { ...standardRetry } },
+  // Invoicing is money: give Stripe longer to recover, every write carries an Idempotency-Key.
+  stripe: {
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '30m',
+    retry: { ...standardRetry, maximumAttempts: 10, maximumInterval: '1m' },
+  },
+  shopify: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '15m', retry: { ...standardRetry } },
+  zendesk: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m', retry: { ...standardRetry } },
+  shipbob: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '15m', retry: { ...standardRetry } },
+};
+
+export function activityOptionsFor(system: SystemName, overrides: Partial<ActivityOptions> = {}): ActivityOptions {
+  return { ...SYSTEM_ACTIVITY_OPTIONS[system], ...overrides, taskQueue: taskQueueFor(system) };
+}

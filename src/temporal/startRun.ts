@@ -1,0 +1,69 @@
+/**
+ * Hands a run to Temporal. Returns only once the server has durably accepted the start (or signal);
+ * a repeated delivery of a `start` plan hits the same workflow id and reports `duplicate: true`.
+ */
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { IntegrationDefinition, StartPlan } from '../integrations';
+import { runSearchAttributes } from './searchAttributes';
+
+export interface StartedRun {
+  integration: string;
+  workflowId: string;
+  runId?: string;
+  duplicate: boolean;
+}
+
+export interface RunContext {
+  source?: string;
+  eventType?: string;
+}
+
+/** Temporal calls from the gateway get a deadline: a sender is better told 503 than kept waiting. */
+export const TEMPORAL_CALL_DEADLINE_MS = 10_000;
+
+export async function startRun(
+  client: Client,
+  taskQueue: string,
+  integration: IntegrationDefinition,
+  plan: StartPlan,
+  context: RunContext,
+): Promise<StartedRun> {
+  const options = {
+    taskQueue,
+    workflowId: plan.workflowId,
+    args: plan.args,
+    typedSearchAttributes: runSearchAttributes({
+      integration: integration.id,
+      source: context.source,
+      eventType: context.eventType,
+      recordId: plan.recordId,
+    }),
+    staticSummary: plan.summary,
+    staticDetails: `${integration.title}\n\n${integration.description}`,
+  };
+  return client.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, async () => {
+    if (plan.mode === 'signalWithStart') {
+      const handle = await client.workflow.signalWithStart(integration.workflow, {
+        ...options,
+        signal: plan.signal,
+        signalArgs: plan.signalArgs,
+      });
+      return { integration: integration.id, workflowId: plan.workflowId, runId: handle.signaledRunId, duplicate: false };
+    }
+    try {
+      const handle = await client.workflow.start(integration.workflow, {
+        ...options,
+        // The id is the event's identity: a redelivery, even after the first run closed, is a duplicate.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      });
+      return { integration: integration.id, workflowId: plan.workflowId, runId: handle.firstExecutionRunId, duplicate: false };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        return { integration: integration.id, workflowId: plan.workflowId, duplicate: true };
+      }
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,28 @@
+/** Entry point: the worker process. Drains in-flight tasks on SIGTERM/SIGINT, then exits. */
+import { createActivities } from './activities';
+import { config } from './config';
+import { logger } from './logger';
+import { connectWorker } from './temporal/connection';
+import { installRuntimeLogger } from './temporal/runtime';
+import { createWorkers } from './temporal/workers';
+
+export async function main(): Promise<void> {
+  const cfg = config();
+  installRuntimeLogger(logger);
+  const address = cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`;
+  const connection = await connectWorker(cfg.temporal, address);
+  const set = await createWorkers({ config: cfg, connection, activities: createActivities({ config: cfg, logger }) });
+  // The SDK's default handlers already shut workers down on SIGINT/SIGTERM; we log and let run() settle.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => logger.info({ signal }, 'draining workers'));
+  logger.info({ address, taskQueue: cfg.temporal.taskQueue }, 'workers running');
+  await set.run();
+  await connection.close();
+  logger.info('workers stopped');
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    logger.fatal({ err }, 'worker failed');
+    process.exit(1);
+  });
+}
