@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.temporal/**', 'data/**', 'eslint.config.mjs', 'jest.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.temporal/**',
+      'data/**',
+      'eslint.config.mjs',
+      'jest.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,7 +30,17 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'node:*', 'express', 'pino', '../activities/*', '../api/*', '../config'],
+              group: [
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+                'node:*',
+                'express',
+                'pino',
+                '../activities/*',
+                '../api/*',
+                '../config',
+              ],
               message: 'workflows are deterministic: import only @temporalio/workflow, src/mapping and types',
               allowTypeImports: true,
             },

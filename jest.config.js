@@ -2,6 +2,7 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] };
 
 module.exports = {
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -16,7 +17,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
       globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
-      testTimeout: 120000,
+      setupFiles: ['<rootDir>/test/helpers/quietSdk.ts'],
     },
   ],
 };

@@ -16,8 +16,20 @@ export type AuthConfig =
   | { type: 'bearer'; token: string }
   | { type: 'basic'; username: string; password: string }
   | { type: 'apiKey'; in: 'header' | 'query'; name: string; value: string }
-  | { type: 'oauth2ClientCredentials'; tokenUrl: string; clientId: string; clientSecret: string; scope?: string }
-  | { type: 'oauth2RefreshToken'; tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string };
+  | {
+      type: 'oauth2ClientCredentials';
+      tokenUrl: string;
+      clientId: string;
+      clientSecret: string;
+      scope?: string;
+    }
+  | {
+      type: 'oauth2RefreshToken';
+      tokenUrl: string;
+      clientId: string;
+      clientSecret: string;
+      refreshToken: string;
+    };
 
 export interface SystemConfig {
   baseUrl: string;
@@ -109,22 +121,44 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimitPerSecond: read(env, `${upper}_RATE_LIMIT_PER_SECOND`, positiveNumber, String(defaultRate)),
     };
   };
-  const secret = (name: string, sandboxValue: string) => read(env, name, z.string().min(1), dev(sandboxValue));
+  const secret = (name: string, sandboxValue: string) =>
+    read(env, name, z.string().min(1), dev(sandboxValue));
 
   const systems: Record<SystemName, SystemConfig> = {
     // HubSpot private-app access token (Bearer), as the real CRM v3 API takes it.
-    hubspot: systemConfig('hubspot', { type: 'bearer', token: secret('HUBSPOT_ACCESS_TOKEN', 'sandbox-hubspot-token') }, 10),
+    hubspot: systemConfig(
+      'hubspot',
+      { type: 'bearer', token: secret('HUBSPOT_ACCESS_TOKEN', 'sandbox-hubspot-token') },
+      10,
+    ),
     // Mailchimp Marketing API: HTTP basic auth, any username, the API key as password.
     mailchimp: systemConfig(
       'mailchimp',
-      { type: 'basic', username: 'switchboard', password: secret('MAILCHIMP_API_KEY', 'sandbox-mailchimp-key-us1') },
+      {
+        type: 'basic',
+        username: 'switchboard',
+        password: secret('MAILCHIMP_API_KEY', 'sandbox-mailchimp-key-us1'),
+      },
       10,
     ),
-    slack: systemConfig('slack', { type: 'bearer', token: secret('SLACK_BOT_TOKEN', 'xoxb-sandbox-slack-token') }, 1),
-    stripe: systemConfig('stripe', { type: 'bearer', token: secret('STRIPE_SECRET_KEY', 'sk_test_sandbox') }, 25),
+    slack: systemConfig(
+      'slack',
+      { type: 'bearer', token: secret('SLACK_BOT_TOKEN', 'xoxb-sandbox-slack-token') },
+      1,
+    ),
+    stripe: systemConfig(
+      'stripe',
+      { type: 'bearer', token: secret('STRIPE_SECRET_KEY', 'sk_test_sandbox') },
+      25,
+    ),
     shopify: systemConfig(
       'shopify',
-      { type: 'apiKey', in: 'header', name: 'X-Shopify-Access-Token', value: secret('SHOPIFY_ACCESS_TOKEN', 'shpat_sandbox') },
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Shopify-Access-Token',
+        value: secret('SHOPIFY_ACCESS_TOKEN', 'shpat_sandbox'),
+      },
       2,
     ),
     zendesk: systemConfig(
@@ -141,7 +175,12 @@ export function loadConfig(env: Env = process.env): Config {
       'shipbob',
       {
         type: 'oauth2ClientCredentials',
-        tokenUrl: read(env, 'SHIPBOB_TOKEN_URL', url, sandboxUrl('shipbob') && `${sandboxUrl('shipbob')}/oauth/token`),
+        tokenUrl: read(
+          env,
+          'SHIPBOB_TOKEN_URL',
+          url,
+          sandboxUrl('shipbob') && `${sandboxUrl('shipbob')}/oauth/token`,
+        ),
         clientId: secret('SHIPBOB_CLIENT_ID', 'sandbox-shipbob-client'),
         clientSecret: secret('SHIPBOB_CLIENT_SECRET', 'sandbox-shipbob-secret'),
       },
@@ -157,9 +196,19 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     production,
     port: read(env, 'PORT', port, '3000'),
-    logLevel: read(env, 'LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+    logLevel: read(
+      env,
+      'LOG_LEVEL',
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      'info',
+    ),
     publicBaseUrl: optional(env, 'PUBLIC_BASE_URL') && read(env, 'PUBLIC_BASE_URL', url),
-    apiKeys: read(env, 'API_KEYS', list.pipe(z.array(z.string().min(16, 'keys need 16+ characters')).min(1)), dev('sandbox-api-key-change-me')),
+    apiKeys: read(
+      env,
+      'API_KEYS',
+      list.pipe(z.array(z.string().min(16, 'keys need 16+ characters')).min(1)),
+      dev('sandbox-api-key-change-me'),
+    ),
     webhookBodyLimitBytes: read(env, 'WEBHOOK_BODY_LIMIT_BYTES', positiveInt, String(1024 * 1024)),
     webhookSecrets: {
       hubspot: webhookSecret('HUBSPOT_WEBHOOK_SECRETS', 'sandbox-hubspot-client-secret'),
@@ -195,7 +244,12 @@ export function loadConfig(env: Env = process.env): Config {
     alerts: { webhookUrl: optional(env, 'ALERT_WEBHOOK_URL') && read(env, 'ALERT_WEBHOOK_URL', url) },
     contactSync: {
       mailchimpListId: read(env, 'MAILCHIMP_LIST_ID', z.string().min(1), dev('sandbox-list')),
-      idleTimeout: read(env, 'CONTACT_SYNC_IDLE_TIMEOUT', z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 30s or 5m'), '1m') as Duration,
+      idleTimeout: read(
+        env,
+        'CONTACT_SYNC_IDLE_TIMEOUT',
+        z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 30s or 5m'),
+        '1m',
+      ) as Duration,
     },
   };
   for (const s of SYSTEMS) if (!config.systems[s]) throw new ConfigError(`system ${s} is not configured`);

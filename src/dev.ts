@@ -24,7 +24,12 @@ async function main(): Promise<void> {
   if (!address) {
     const dbFile = path.resolve(cfg.temporal.dataDir, 'temporal.db');
     logger.info({ dbFile }, 'starting the Temporal dev server');
-    devServer = await startDevServer({ grpcPort: cfg.temporal.grpcPort, uiPort: cfg.temporal.uiPort, dbFile, log: (m) => logger.info(m) });
+    devServer = await startDevServer({
+      grpcPort: cfg.temporal.grpcPort,
+      uiPort: cfg.temporal.uiPort,
+      dbFile,
+      log: (m) => logger.info(m),
+    });
     address = devServer.address;
   }
 
@@ -33,7 +38,11 @@ async function main(): Promise<void> {
   seedSandbox(sandbox, cfg);
 
   const connection = await connectWorker(cfg.temporal, address);
-  const workers = await createWorkers({ config: cfg, connection, activities: createActivities({ config: cfg, logger }) });
+  const workers = await createWorkers({
+    config: cfg,
+    connection,
+    activities: createActivities({ config: cfg, logger }),
+  });
   const workersDone = workers.run();
   const gateway = await startGateway(cfg.port, address);
 

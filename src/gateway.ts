@@ -7,7 +7,10 @@ import { createClient } from './temporal/connection';
 
 export function startGateway(port = config().port, address?: string): Promise<Server> {
   const cfg = config();
-  const client = createClient(cfg.temporal, address ?? cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`);
+  const client = createClient(
+    cfg.temporal,
+    address ?? cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`,
+  );
   const app = createApp({ config: cfg, client, logger });
   return new Promise((resolve) => {
     const server = app.listen(port, () => resolve(server));

@@ -42,6 +42,9 @@ export const SYSTEM_ACTIVITY_OPTIONS: Record<SystemName, ActivityOptions> = {
   shipbob: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '15m', retry: { ...standardRetry } },
 };
 
-export function activityOptionsFor(system: SystemName, overrides: Partial<ActivityOptions> = {}): ActivityOptions {
+export function activityOptionsFor(
+  system: SystemName,
+  overrides: Partial<ActivityOptions> = {},
+): ActivityOptions {
   return { ...SYSTEM_ACTIVITY_OPTIONS[system], ...overrides, taskQueue: taskQueueFor(system) };
 }

@@ -11,9 +11,14 @@ export async function main(): Promise<void> {
   installRuntimeLogger(logger);
   const address = cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`;
   const connection = await connectWorker(cfg.temporal, address);
-  const set = await createWorkers({ config: cfg, connection, activities: createActivities({ config: cfg, logger }) });
+  const set = await createWorkers({
+    config: cfg,
+    connection,
+    activities: createActivities({ config: cfg, logger }),
+  });
   // The SDK's default handlers already shut workers down on SIGINT/SIGTERM; we log and let run() settle.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => logger.info({ signal }, 'draining workers'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => logger.info({ signal }, 'draining workers'));
   logger.info({ address, taskQueue: cfg.temporal.taskQueue }, 'workers running');
   await set.run();
   await connection.close();

@@ -28,9 +28,13 @@ export function createAlertActivities(deps: { config: Config; http: HttpClient; 
       const url = deps.config.alerts.webhookUrl;
       if (!url) return { delivered: false };
       const record = alert.recordId ? ` for record \`${alert.recordId}\`` : '';
-      await deps.http.postToUrl(url, {
-        text: `:rotating_light: *${alert.integration}* failed${record}: ${alert.error}\n<${link}|Open the run in Temporal>`,
-      }, z.unknown());
+      await deps.http.postToUrl(
+        url,
+        {
+          text: `:rotating_light: *${alert.integration}* failed${record}: ${alert.error}\n<${link}|Open the run in Temporal>`,
+        },
+        z.unknown(),
+      );
       return { delivered: true };
     },
   };

@@ -16,9 +16,14 @@ export const badRequest = (code: string, message: string) => new HttpError(400, 
 export const unauthorized = (code: string, message: string) => new HttpError(401, code, message);
 export const notFound = (code: string, message: string) => new HttpError(404, code, message);
 export const temporalUnavailable = (retryAfterSeconds = 5) =>
-  new HttpError(503, 'temporal_unavailable', 'the workflow engine is unreachable; nothing was accepted, retry later', {
-    'Retry-After': String(retryAfterSeconds),
-  });
+  new HttpError(
+    503,
+    'temporal_unavailable',
+    'the workflow engine is unreachable; nothing was accepted, retry later',
+    {
+      'Retry-After': String(retryAfterSeconds),
+    },
+  );
 
 export const notFoundHandler: RequestHandler = (req, _res, next) =>
   next(notFound('route_not_found', `no route for ${req.method} ${req.path}`));
@@ -27,7 +32,8 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
   return (err, _req, res, _next) => {
     let e: HttpError;
     if (err instanceof HttpError) e = err;
-    else if (err?.type === 'entity.too.large') e = new HttpError(413, 'payload_too_large', `body exceeds ${err.limit} bytes`);
+    else if (err?.type === 'entity.too.large')
+      e = new HttpError(413, 'payload_too_large', `body exceeds ${err.limit} bytes`);
     else if (err?.type === 'entity.parse.failed') e = badRequest('invalid_json', 'body is not valid JSON');
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       e = new HttpError(err.status, 'bad_request', String(err.message ?? 'bad request'));
@@ -35,6 +41,9 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
       log.error({ err }, 'unhandled gateway error');
       e = new HttpError(500, 'internal_error', 'internal error');
     }
-    res.status(e.status).set(e.headers).json({ error: { code: e.code, message: e.message } });
+    res
+      .status(e.status)
+      .set(e.headers)
+      .json({ error: { code: e.code, message: e.message } });
   };
 }

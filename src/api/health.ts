@@ -9,10 +9,15 @@ export function healthRouter(deps: { client: Client }): Router {
   });
   router.get('/readyz', async (_req, res) => {
     try {
-      await deps.client.withDeadline(Date.now() + 2000, () => deps.client.connection.workflowService.getSystemInfo({}));
+      await deps.client.withDeadline(Date.now() + 2000, () =>
+        deps.client.connection.workflowService.getSystemInfo({}),
+      );
       res.json({ ok: true, temporal: 'reachable' });
     } catch {
-      res.status(503).set('Retry-After', '5').json({ error: { code: 'temporal_unavailable', message: 'Temporal is not reachable' } });
+      res
+        .status(503)
+        .set('Retry-After', '5')
+        .json({ error: { code: 'temporal_unavailable', message: 'Temporal is not reachable' } });
     }
   });
   return router;

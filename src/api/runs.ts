@@ -52,7 +52,10 @@ export async function describeRun(client: Client, workflowId: string): Promise<R
       await handle.result();
     } catch (err) {
       const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
-      view.failure = { message: cause?.message ?? (err as Error).message, cause: (cause as { cause?: Error })?.cause?.message };
+      view.failure = {
+        message: cause?.message ?? (err as Error).message,
+        cause: (cause as { cause?: Error })?.cause?.message,
+      };
     }
   }
   return view;

@@ -32,7 +32,12 @@ export interface EventOutcome {
 
 export function signedRequestOf(req: Request, config: Config): SignedRequest {
   const origin = config.publicBaseUrl ?? `${req.protocol}://${req.get('host')}`;
-  return { method: req.method, url: origin + req.originalUrl, headers: req.headers, rawBody: req.body as Buffer };
+  return {
+    method: req.method,
+    url: origin + req.originalUrl,
+    headers: req.headers,
+    rawBody: req.body as Buffer,
+  };
 }
 
 export function webhookRouter(deps: WebhookDeps): Router {
@@ -43,8 +48,10 @@ export function webhookRouter(deps: WebhookDeps): Router {
   router.post(
     '/webhooks/:source',
     (req, _res, next) => {
-      if (!Object.hasOwn(sources, req.params.source)) throw notFound('unknown_source', `no webhook source "${req.params.source}"`);
-      if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'webhooks must be application/json');
+      if (!Object.hasOwn(sources, req.params.source))
+        throw notFound('unknown_source', `no webhook source "${req.params.source}"`);
+      if (!req.is('application/json'))
+        throw new HttpError(415, 'unsupported_media_type', 'webhooks must be application/json');
       next();
     },
     express.raw({ type: () => true, limit: deps.config.webhookBodyLimitBytes }),
@@ -67,7 +74,10 @@ export function webhookRouter(deps: WebhookDeps): Router {
       const parsed = source.envelope.safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw badRequest('invalid_payload', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+        throw badRequest(
+          'invalid_payload',
+          `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+        );
       }
       const handshake = source.handshake?.(parsed.data);
       if (handshake !== undefined) {
@@ -82,18 +92,28 @@ export function webhookRouter(deps: WebhookDeps): Router {
             const subscribers = subscribersOf(event, catalog);
             const runs = await Promise.all(
               subscribers.map((integration) =>
-                startRun(deps.client, deps.config.temporal.taskQueue, integration, integration.planFor(event, deps.config), {
-                  source: event.source,
-                  eventType: event.eventType,
-                }),
+                startRun(
+                  deps.client,
+                  deps.config.temporal.taskQueue,
+                  integration,
+                  integration.planFor(event, deps.config),
+                  {
+                    source: event.source,
+                    eventType: event.eventType,
+                  },
+                ),
               ),
             );
-            const status = runs.length === 0 ? 'ignored' : runs.every((r) => r.duplicate) ? 'duplicate' : 'accepted';
+            const status =
+              runs.length === 0 ? 'ignored' : runs.every((r) => r.duplicate) ? 'duplicate' : 'accepted';
             return { eventId: event.eventId, eventType: event.eventType, status, runs };
           }),
         );
       } catch (err) {
-        deps.logger.warn({ source: source.name, err: (err as Error).message }, 'webhook not accepted: Temporal call failed');
+        deps.logger.warn(
+          { source: source.name, err: (err as Error).message },
+          'webhook not accepted: Temporal call failed',
+        );
         throw temporalUnavailable();
       }
       const runs = outcomes.flatMap((o) => o.runs);
@@ -105,7 +125,11 @@ export function webhookRouter(deps: WebhookDeps): Router {
         },
         'webhook accepted',
       );
-      res.status(202).json({ accepted: true, duplicate: runs.length > 0 && runs.every((r) => r.duplicate), events: outcomes });
+      res.status(202).json({
+        accepted: true,
+        duplicate: runs.length > 0 && runs.every((r) => r.duplicate),
+        events: outcomes,
+      });
     },
   );
   return router;

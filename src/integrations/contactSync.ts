@@ -29,7 +29,9 @@ export const contactSyncIntegration: IntegrationDefinition = {
     'back from the CRM and upserted as a list member (opted-out contacts stay as unsubscribed).',
   workflow: 'contactSync',
   triggers: {
-    webhooks: [{ source: 'hubspot', eventTypes: ['contact.creation', 'contact.propertyChange', 'contact.restore'] }],
+    webhooks: [
+      { source: 'hubspot', eventTypes: ['contact.creation', 'contact.propertyChange', 'contact.restore'] },
+    ],
     manual: true,
   },
   from: { system: 'hubspot', records: 'contacts' },
@@ -38,11 +40,19 @@ export const contactSyncIntegration: IntegrationDefinition = {
   frequency: 'real time: one entity run per contact, events applied in order within seconds',
   fieldMaps: { 'hubspot contact → mailchimp member': CONTACT_TO_MAILCHIMP },
   planFor(event, config) {
-    return contactPlan(event.recordId ?? '', { eventId: event.eventId, eventType: event.eventType, occurredAt: event.occurredAt }, config);
+    return contactPlan(
+      event.recordId ?? '',
+      { eventId: event.eventId, eventType: event.eventType, occurredAt: event.occurredAt },
+      config,
+    );
   },
   manualInput: z.object({ contactId: z.string().regex(/^\d+$/, 'a HubSpot contact id (digits)') }),
   planManual(input, config) {
     const { contactId } = input as { contactId: string };
-    return contactPlan(contactId, { eventId: `manual-${Date.now()}`, eventType: 'manual', occurredAt: Date.now() }, config);
+    return contactPlan(
+      contactId,
+      { eventId: `manual-${Date.now()}`, eventType: 'manual', occurredAt: Date.now() },
+      config,
+    );
   },
 };

@@ -9,9 +9,15 @@ export function findIntegration(id: string): IntegrationDefinition | undefined {
 }
 
 /** The integrations subscribed to this event's source and type. */
-export function subscribersOf(event: Pick<InboundEvent, 'source' | 'eventType'>, catalog = CATALOG): IntegrationDefinition[] {
+export function subscribersOf(
+  event: Pick<InboundEvent, 'source' | 'eventType'>,
+  catalog = CATALOG,
+): IntegrationDefinition[] {
   return catalog.filter((i) =>
-    i.triggers.webhooks.some((w) => w.source === event.source && (w.eventTypes.includes(event.eventType) || w.eventTypes.includes('*'))),
+    i.triggers.webhooks.some(
+      (w) =>
+        w.source === event.source && (w.eventTypes.includes(event.eventType) || w.eventTypes.includes('*')),
+    ),
   );
 }
 

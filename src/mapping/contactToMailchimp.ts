@@ -42,9 +42,7 @@ export const CONTACT_TO_MAILCHIMP: FieldMap = [
   { from: 'properties.company', to: 'merge_fields.COMPANY', transform: 'trim' },
 ];
 
-export type ContactMappingResult =
-  | { ok: true; member: MailchimpMemberInput }
-  | { ok: false; reason: string };
+export type ContactMappingResult = { ok: true; member: MailchimpMemberInput } | { ok: false; reason: string };
 
 /** A contact without a usable email cannot be a list member: reported, not retried. */
 export function mapContactToMailchimpMember(contact: HubspotContact): ContactMappingResult {

@@ -39,14 +39,26 @@ export class HubspotSandbox {
     const contactId = id ?? String(++this.nextId);
     const existing = this.contacts.get(contactId);
     const contact: SandboxContact = existing
-      ? { ...existing, properties: { ...existing.properties, ...properties, lastmodifieddate: now }, updatedAt: now }
-      : { id: contactId, properties: { ...properties, lastmodifieddate: now }, createdAt: now, updatedAt: now, archived: false };
+      ? {
+          ...existing,
+          properties: { ...existing.properties, ...properties, lastmodifieddate: now },
+          updatedAt: now,
+        }
+      : {
+          id: contactId,
+          properties: { ...properties, lastmodifieddate: now },
+          createdAt: now,
+          updatedAt: now,
+          archived: false,
+        };
     this.contacts.set(contactId, contact);
     return contact;
   }
 
   /** Builds, signs (v3) and posts a webhook batch like HubSpot does; returns the receiver's answer. */
-  async sendWebhook(events: { subscriptionType: string; objectId: string; propertyName?: string; propertyValue?: string }[]) {
+  async sendWebhook(
+    events: { subscriptionType: string; objectId: string; propertyName?: string; propertyValue?: string }[],
+  ) {
     const url = this.opts.webhookUrl();
     if (!url) throw new Error('no webhook target configured for the HubSpot sandbox');
     const body = JSON.stringify(
@@ -79,7 +91,11 @@ export class HubspotSandbox {
       },
       body,
     });
-    return { status: res.status, body: (await res.json().catch(() => undefined)) as unknown, sent: JSON.parse(body) as unknown };
+    return {
+      status: res.status,
+      body: (await res.json().catch(() => undefined)) as unknown,
+      sent: JSON.parse(body) as unknown,
+    };
   }
 
   router(): Router {
@@ -101,9 +117,13 @@ export class HubspotSandbox {
     });
     router.post('/crm/v3/objects/contacts', express.json(), (req, res) => {
       const properties = (req.body?.properties ?? {}) as Record<string, string>;
-      const duplicate = [...this.contacts.values()].find((c) => properties.email && c.properties.email === properties.email);
+      const duplicate = [...this.contacts.values()].find(
+        (c) => properties.email && c.properties.email === properties.email,
+      );
       if (duplicate) {
-        res.status(409).json(hubspotError(`Contact already exists. Existing ID: ${duplicate.id}`, 'CONFLICT'));
+        res
+          .status(409)
+          .json(hubspotError(`Contact already exists. Existing ID: ${duplicate.id}`, 'CONFLICT'));
         return;
       }
       res.status(201).json(this.upsertContact(undefined, properties));
@@ -137,7 +157,10 @@ export class HubspotSandbox {
       const existed = this.contacts.has(req.params.id);
       this.upsertContact(req.params.id, (req.body?.properties ?? {}) as Record<string, string>);
       const reply = await this.sendWebhook([
-        { subscriptionType: existed ? 'contact.propertyChange' : 'contact.creation', objectId: req.params.id },
+        {
+          subscriptionType: existed ? 'contact.propertyChange' : 'contact.creation',
+          objectId: req.params.id,
+        },
       ]);
       res.status(200).json({ webhook: reply });
     });

@@ -40,9 +40,19 @@ export class MailchimpSandbox {
     const router = Router();
     router.use((req, res, next) => {
       const auth = req.get('authorization') ?? '';
-      const password = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString().split(':').slice(1).join(':') : '';
+      const password = auth.startsWith('Basic ')
+        ? Buffer.from(auth.slice(6), 'base64').toString().split(':').slice(1).join(':')
+        : '';
       if (password !== this.opts.apiKey) {
-        res.status(401).json(problem(401, 'API Key Invalid', "Your API key may be invalid, or you've attempted to access the wrong datacenter."));
+        res
+          .status(401)
+          .json(
+            problem(
+              401,
+              'API Key Invalid',
+              "Your API key may be invalid, or you've attempted to access the wrong datacenter.",
+            ),
+          );
         return;
       }
       next();
@@ -51,27 +61,44 @@ export class MailchimpSandbox {
     router.get('/3.0/lists/:listId/members/:hash', (req, res) => {
       const member = this.lists.get(req.params.listId)?.get(req.params.hash);
       if (!member) {
-        res.status(404).json(problem(404, 'Resource Not Found', 'The requested resource could not be found.'));
+        res
+          .status(404)
+          .json(problem(404, 'Resource Not Found', 'The requested resource could not be found.'));
         return;
       }
       res.json(member);
     });
     router.put('/3.0/lists/:listId/members/:hash', (req, res) => {
-      const body = req.body as { email_address?: string; status_if_new?: string; status?: string; merge_fields?: Record<string, unknown> };
+      const body = req.body as {
+        email_address?: string;
+        status_if_new?: string;
+        status?: string;
+        merge_fields?: Record<string, unknown>;
+      };
       const email = body.email_address?.trim().toLowerCase();
       if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
         res.status(400).json(problem(400, 'Invalid Resource', 'Please provide a valid email address.'));
         return;
       }
       if (md5(email) !== req.params.hash) {
-        res.status(400).json(problem(400, 'Invalid Resource', 'The subscriber hash does not match the email address.'));
+        res
+          .status(400)
+          .json(problem(400, 'Invalid Resource', 'The subscriber hash does not match the email address.'));
         return;
       }
       const list = this.lists.get(req.params.listId) ?? new Map<string, SandboxMember>();
       this.lists.set(req.params.listId, list);
       const existing = list.get(req.params.hash);
       if (!existing && !body.status_if_new && !body.status) {
-        res.status(400).json(problem(400, 'Invalid Resource', 'The resource submitted could not be validated: status_if_new is required.'));
+        res
+          .status(400)
+          .json(
+            problem(
+              400,
+              'Invalid Resource',
+              'The resource submitted could not be validated: status_if_new is required.',
+            ),
+          );
         return;
       }
       const member: SandboxMember = {

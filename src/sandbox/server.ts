@@ -42,7 +42,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/hubspot`,
   });
   const mailchimp = new MailchimpSandbox({ apiKey: password(systems.mailchimp.auth) });
-  const recorders: Record<string, RequestRecorder> = { hubspot: new RequestRecorder(), mailchimp: new RequestRecorder() };
+  const recorders: Record<string, RequestRecorder> = {
+    hubspot: new RequestRecorder(),
+    mailchimp: new RequestRecorder(),
+  };
 
   const app = express();
   app.disable('x-powered-by');

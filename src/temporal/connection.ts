@@ -8,7 +8,12 @@ import { dataConverter } from './dataConverter';
 export function connectionOptions(temporal: Config['temporal'], address: string): ConnectionOptions {
   const mtls =
     temporal.clientCertPath && temporal.clientKeyPath
-      ? { clientCertPair: { crt: readFileSync(temporal.clientCertPath), key: readFileSync(temporal.clientKeyPath) } }
+      ? {
+          clientCertPair: {
+            crt: readFileSync(temporal.clientCertPath),
+            key: readFileSync(temporal.clientKeyPath),
+          },
+        }
       : undefined;
   const tls = temporal.tls || temporal.apiKey || mtls ? (mtls ?? true) : undefined;
   return { address, tls, apiKey: temporal.apiKey };
@@ -23,6 +28,13 @@ export function createClient(temporal: Config['temporal'], address: string): Cli
   return new Client({ connection, namespace: temporal.namespace, dataConverter: dataConverter(temporal) });
 }
 
-export async function connectWorker(temporal: Config['temporal'], address: string): Promise<NativeConnection> {
-  return NativeConnection.connect({ address, tls: connectionOptions(temporal, address).tls, apiKey: temporal.apiKey });
+export async function connectWorker(
+  temporal: Config['temporal'],
+  address: string,
+): Promise<NativeConnection> {
+  return NativeConnection.connect({
+    address,
+    tls: connectionOptions(temporal, address).tls,
+    apiKey: temporal.apiKey,
+  });
 }

@@ -23,15 +23,21 @@ export class AesGcmCodec implements PayloadCodec {
     return payloads.map((payload) => {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-      const plain = Buffer.from(JSON.stringify({ m: encodeMetadata(payload.metadata), d: b64(payload.data) }));
+      const plain = Buffer.from(
+        JSON.stringify({ m: encodeMetadata(payload.metadata), d: b64(payload.data) }),
+      );
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { encoding: te.encode(ENCODING), 'encryption-key-id': te.encode(this.keyId) }, data };
+      return {
+        metadata: { encoding: te.encode(ENCODING), 'encryption-key-id': te.encode(this.keyId) },
+        data,
+      };
     });
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      if (td.decode(payload.metadata?.encoding ?? new Uint8Array()) !== ENCODING || !payload.data) return payload;
+      if (td.decode(payload.metadata?.encoding ?? new Uint8Array()) !== ENCODING || !payload.data)
+        return payload;
       const raw = Buffer.from(payload.data);
       const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
       decipher.setAuthTag(raw.subarray(raw.length - 16));

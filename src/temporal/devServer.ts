@@ -38,11 +38,16 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls until the server answers (or the deadline passes); no fixed sleeps. */
-export async function waitForTemporal(address: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
+export async function waitForTemporal(
+  address: string,
+  timeoutMs: number,
+  child?: ChildProcess,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`temporal dev server exited with code ${child.exitCode}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -69,7 +74,16 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     );
   }
   const grpcPort = opts.grpcPort || (await freePort());
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(grpcPort), '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(grpcPort),
+    '--log-level',
+    'warn',
+  ];
   if (opts.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort || (await freePort())));
   if (opts.dbFile) {

@@ -4,7 +4,9 @@ import { cliVersion, resolveTemporalCli, resolveTestServer } from './cli';
 const cli = resolveTemporalCli();
 const testServer = resolveTestServer();
 if (!cli || !testServer) {
-  console.error('could not find or install the Temporal binaries; the SDK will try to download them at run time');
+  console.error(
+    'could not find or install the Temporal binaries; the SDK will try to download them at run time',
+  );
   process.exit(1);
 }
 console.log(`temporal CLI: ${cli} (${cliVersion(cli)})`);

@@ -12,7 +12,14 @@ export function installRuntimeLogger(logger: Logger, level: LogLevel = 'INFO'): 
     logger: new DefaultLogger(level, ({ level: lvl, message, meta }) => {
       // Activity-only workers (one per API queue) are that way by design.
       if (message.startsWith('No workflows registered')) return;
-      const method = lvl === 'ERROR' ? 'error' : lvl === 'WARN' ? 'warn' : lvl === 'DEBUG' || lvl === 'TRACE' ? 'debug' : 'info';
+      const method =
+        lvl === 'ERROR'
+          ? 'error'
+          : lvl === 'WARN'
+            ? 'warn'
+            : lvl === 'DEBUG' || lvl === 'TRACE'
+              ? 'debug'
+              : 'info';
       sdk[method]({ ...meta }, message);
     }),
   });

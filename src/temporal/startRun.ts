@@ -20,7 +20,7 @@ export interface RunContext {
 }
 
 /** Temporal calls from the gateway get a deadline: a sender is better told 503 than kept waiting. */
-export const TEMPORAL_CALL_DEADLINE_MS = 10_000;
+export const TEMPORAL_CALL_DEADLINE_MS = 5_000;
 
 export async function startRun(
   client: Client,
@@ -49,7 +49,12 @@ export async function startRun(
         signal: plan.signal,
         signalArgs: plan.signalArgs,
       });
-      return { integration: integration.id, workflowId: plan.workflowId, runId: handle.signaledRunId, duplicate: false };
+      return {
+        integration: integration.id,
+        workflowId: plan.workflowId,
+        runId: handle.signaledRunId,
+        duplicate: false,
+      };
     }
     try {
       const handle = await client.workflow.start(integration.workflow, {
@@ -58,7 +63,12 @@ export async function startRun(
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       });
-      return { integration: integration.id, workflowId: plan.workflowId, runId: handle.firstExecutionRunId, duplicate: false };
+      return {
+        integration: integration.id,
+        workflowId: plan.workflowId,
+        runId: handle.firstExecutionRunId,
+        duplicate: false,
+      };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         return { integration: integration.id, workflowId: plan.workflowId, duplicate: true };

@@ -38,7 +38,9 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
   const integrationWorker = await Worker.create({
     ...common,
     taskQueue: config.temporal.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
     activities,
   });
   const apiWorkers = await Promise.all(

@@ -8,7 +8,14 @@
  * run completes; a long-lived contact continues-as-new to keep its history small.
  */
 import type { Duration } from '@temporalio/common';
-import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { mapContactToMailchimpMember } from '../mapping/contactToMailchimp';
 import { activityOptionsFor } from '../systems';
@@ -52,7 +59,12 @@ const SYNCS_PER_RUN = 100;
 export async function contactSync(input: ContactSyncInput): Promise<ContactSyncResult> {
   const pending: ContactEvent[] = [];
   const seen = new Set(input.seenEventIds ?? []);
-  const result: ContactSyncResult = { contactId: input.contactId, eventsApplied: input.eventsApplied ?? 0, syncs: 0, duplicatesIgnored: 0 };
+  const result: ContactSyncResult = {
+    contactId: input.contactId,
+    eventsApplied: input.eventsApplied ?? 0,
+    syncs: 0,
+    duplicatesIgnored: 0,
+  };
   const progress = trackProgress('contact-sync', result as unknown as Record<string, unknown>);
 
   const accept = (event: ContactEvent) => {
@@ -100,7 +112,9 @@ async function syncContact(input: ContactSyncInput, eventIds: string): Promise<s
   const mapped = mapContactToMailchimpMember(contact);
   if (!mapped.ok) return `skipped: ${mapped.reason}`;
   const member = await mailchimp.upsertMailchimpMember.executeWithOptions(
-    { summary: `Upsert contact ${input.contactId} into Mailchimp list ${input.listId} (events ${eventIds.slice(0, 60)})` },
+    {
+      summary: `Upsert contact ${input.contactId} into Mailchimp list ${input.listId} (events ${eventIds.slice(0, 60)})`,
+    },
     [input.listId, mapped.member],
   );
   return `member ${member.id} ${member.status}`;

@@ -16,7 +16,11 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
-export async function alertOnFailure<T>(progress: RunProgress, recordId: string | undefined, run: () => Promise<T>) {
+export async function alertOnFailure<T>(
+  progress: RunProgress,
+  recordId: string | undefined,
+  run: () => Promise<T>,
+) {
   try {
     return await run();
   } catch (err) {
@@ -24,7 +28,13 @@ export async function alertOnFailure<T>(progress: RunProgress, recordId: string 
     progress.stage = 'failed';
     progress.lastError = describeError(err);
     const { workflowId, runId } = workflowInfo();
-    await raiseRunFailureAlert({ integration: progress.integration, workflowId, runId, recordId, error: progress.lastError });
+    await raiseRunFailureAlert({
+      integration: progress.integration,
+      workflowId,
+      runId,
+      recordId,
+      error: progress.lastError,
+    });
     throw err;
   }
 }

@@ -16,7 +16,10 @@ export interface RunProgress {
 export const progressQuery = defineQuery<RunProgress>('progress');
 
 /** Registers the query and returns the object the workflow updates as it goes. */
-export function trackProgress(integration: string, details: Record<string, unknown> = {}): RunProgress & {
+export function trackProgress(
+  integration: string,
+  details: Record<string, unknown> = {},
+): RunProgress & {
   step(name: string): void;
 } {
   const progress = {

@@ -33,4 +33,8 @@ export function createHubspotActivities(http: HttpClient) {
   };
 }
 
-export const hubspotErrorSchema = z.object({ status: z.string(), message: z.string(), category: z.string().optional() });
+export const hubspotErrorSchema = z.object({
+  status: z.string(),
+  message: z.string(),
+  category: z.string().optional(),
+});

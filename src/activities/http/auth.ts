@@ -55,7 +55,11 @@ export class TokenProvider {
     const basic = Buffer.from(`${this.auth.clientId}:${this.auth.clientSecret}`).toString('base64');
     const res = await this.fetchImpl(this.auth.tokenUrl, {
       method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
       body: form,
       signal: AbortSignal.timeout(10_000),
     });
@@ -76,7 +80,9 @@ export class TokenError extends Error {
     detail: string,
   ) {
     // The token endpoint's body may echo the request; keep only a short, credential-free excerpt.
-    super(`token request failed with ${status}: ${detail.slice(0, 200).replace(/[A-Za-z0-9_-]{24,}/g, '[redacted]')}`);
+    super(
+      `token request failed with ${status}: ${detail.slice(0, 200).replace(/[A-Za-z0-9_-]{24,}/g, '[redacted]')}`,
+    );
   }
 }
 
@@ -95,7 +101,9 @@ export async function applyAuth(auth: AuthConfig, tokens?: TokenProvider): Promi
       return { headers: { authorization: `Bearer ${auth.token}` }, query: {} };
     case 'basic':
       return {
-        headers: { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+        },
         query: {},
       };
     case 'apiKey':

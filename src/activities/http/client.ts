@@ -73,13 +73,19 @@ export class HttpClient {
     return provider;
   }
 
-  async request<S extends z.ZodType>(system: SystemName, req: ApiRequest<S> & { nullOn: number[] }): Promise<z.output<S> | null>;
+  async request<S extends z.ZodType>(
+    system: SystemName,
+    req: ApiRequest<S> & { nullOn: number[] },
+  ): Promise<z.output<S> | null>;
   async request<S extends z.ZodType>(system: SystemName, req: ApiRequest<S>): Promise<z.output<S>>;
   async request<S extends z.ZodType>(system: SystemName, req: ApiRequest<S>): Promise<z.output<S> | null> {
     const summary: RequestSummary = { system, method: req.method, path: req.path };
     const first = await this.send(system, req, summary);
     // One 401 with an OAuth token: the token may have been revoked early; fetch a new one and retry once.
-    const res = first.status === 401 && first.oauthToken ? await this.send(system, req, summary, first.oauthToken) : first;
+    const res =
+      first.status === 401 && first.oauthToken
+        ? await this.send(system, req, summary, first.oauthToken)
+        : first;
     return this.classify(res.response, req, summary);
   }
 
@@ -120,9 +126,15 @@ export class HttpClient {
       throw apiUnavailableError(summary, `token request failed: ${(err as Error).message}`);
     }
     const url = new URL(cfg.baseUrl + req.path);
-    for (const [k, v] of Object.entries({ ...req.query, ...auth.query })) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries({ ...req.query, ...auth.query }))
+      if (v !== undefined) url.searchParams.set(k, String(v));
 
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'switchboard/0.1', ...req.headers, ...auth.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'switchboard/0.1',
+      ...req.headers,
+      ...auth.headers,
+    };
     let body: string | undefined;
     if (req.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -131,20 +143,39 @@ export class HttpClient {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = formEncode(req.form);
     }
-    const key = req.idempotencyKey ?? (req.method === 'GET' || req.method === 'HEAD' ? false : defaultIdempotencyKey());
+    const key =
+      req.idempotencyKey ?? (req.method === 'GET' || req.method === 'HEAD' ? false : defaultIdempotencyKey());
     if (key) headers['idempotency-key'] = key;
 
     const ctx = activityContext();
     const signals = [AbortSignal.timeout(cfg.timeoutMs), ...cancellation()];
     const started = Date.now();
     try {
-      const response = await this.fetchImpl(url, { method: req.method, headers, body, signal: AbortSignal.any(signals) });
-      this.options.onCall?.({ system, method: req.method, path: req.path, status: response.status, durationMs: Date.now() - started });
+      const response = await this.fetchImpl(url, {
+        method: req.method,
+        headers,
+        body,
+        signal: AbortSignal.any(signals),
+      });
+      this.options.onCall?.({
+        system,
+        method: req.method,
+        path: req.path,
+        status: response.status,
+        durationMs: Date.now() - started,
+      });
       return { response, status: response.status, oauthToken: auth.oauthToken };
     } catch (err) {
-      this.options.onCall?.({ system, method: req.method, path: req.path, status: 'network-error', durationMs: Date.now() - started });
+      this.options.onCall?.({
+        system,
+        method: req.method,
+        path: req.path,
+        status: 'network-error',
+        durationMs: Date.now() - started,
+      });
       if (ctx?.cancellationSignal.aborted) throw err; // the activity was cancelled: let the SDK report it
-      const reason = (err as Error).name === 'TimeoutError' ? `timed out after ${cfg.timeoutMs} ms` : networkReason(err);
+      const reason =
+        (err as Error).name === 'TimeoutError' ? `timed out after ${cfg.timeoutMs} ms` : networkReason(err);
       throw apiUnavailableError(summary, reason);
     }
   }
@@ -156,12 +187,16 @@ export class HttpClient {
     if (res.status === 429 || (res.status === 503 && res.headers.has('retry-after'))) {
       throw apiRateLimitedError(summary, res.status, retryAfterMs(res.headers));
     }
-    if (res.status === 408 || res.status >= 500) throw apiUnavailableError(summary, apiErrorMessage(body, text), res.status);
+    if (res.status === 408 || res.status >= 500)
+      throw apiUnavailableError(summary, apiErrorMessage(body, text), res.status);
     if (res.status >= 400) throw apiRequestError(summary, res.status, apiErrorMessage(body, text));
     const parsed = req.schema.safeParse(text === '' ? {} : body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw contractError(summary, issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid');
+      throw contractError(
+        summary,
+        issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid',
+      );
     }
     return parsed.data;
   }
@@ -190,7 +225,10 @@ function defaultIdempotencyKey(): string | false {
   if (!ctx) return false;
   const { workflowExecution, activityId } = ctx.info;
   if (!workflowExecution) return false; // a standalone activity: no workflow to derive a key from
-  return createHash('sha256').update(`${workflowExecution.workflowId}/${workflowExecution.runId}/${activityId}`).digest('hex').slice(0, 40);
+  return createHash('sha256')
+    .update(`${workflowExecution.workflowId}/${workflowExecution.runId}/${activityId}`)
+    .digest('hex')
+    .slice(0, 40);
 }
 
 function networkReason(err: unknown): string {
@@ -217,7 +255,8 @@ export function apiErrorMessage(body: unknown, text = ''): string {
     if (typeof b.detail === 'string') return b.title ? `${String(b.title)}: ${b.detail}` : b.detail; // Mailchimp (RFC 7807)
     if (typeof b.message === 'string') return b.message; // HubSpot, ShipBob
     if (typeof err === 'string') return typeof b.description === 'string' ? `${err}: ${b.description}` : err; // Slack, Zendesk
-    if (b.errors !== undefined) return typeof b.errors === 'string' ? b.errors : JSON.stringify(b.errors).slice(0, 500); // Shopify
+    if (b.errors !== undefined)
+      return typeof b.errors === 'string' ? b.errors : JSON.stringify(b.errors).slice(0, 500); // Shopify
   }
   return text.slice(0, 500) || 'no error message';
 }

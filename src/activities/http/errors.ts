@@ -22,7 +22,11 @@ export function apiRequestError(req: RequestSummary, status: number, apiMessage:
 }
 
 /** Network errors, timeouts, 408 and 5xx: transient, retried with the system's backoff. */
-export function apiUnavailableError(req: RequestSummary, reason: string, status?: number): ApplicationFailure {
+export function apiUnavailableError(
+  req: RequestSummary,
+  reason: string,
+  status?: number,
+): ApplicationFailure {
   return ApplicationFailure.create({
     type: 'ApiUnavailableError',
     message: `${req.system} ${req.method} ${req.path} → ${status ?? 'no response'}: ${reason}`,
@@ -54,7 +58,11 @@ export function contractError(req: RequestSummary, issue: string): ApplicationFa
 
 /** Missing or invalid credentials/settings for a system: a human must fix config; not retried. */
 export function configError(system: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'ConfigError', message: `${system}: ${message}`, nonRetryable: true });
+  return ApplicationFailure.create({
+    type: 'ConfigError',
+    message: `${system}: ${message}`,
+    nonRetryable: true,
+  });
 }
 
 /**

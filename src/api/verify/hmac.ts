@@ -11,7 +11,11 @@ export function safeEqual(expected: Buffer, received: Buffer): boolean {
 }
 
 /** True when any active secret (rotation: old and new both valid) produced the received signature. */
-export function anySecretMatches(secrets: string[], sign: (secret: string) => Buffer, received: Buffer[]): boolean {
+export function anySecretMatches(
+  secrets: string[],
+  sign: (secret: string) => Buffer,
+  received: Buffer[],
+): boolean {
   let matched = false;
   // Check every pair (no early exit) so timing does not reveal which secret or signature matched.
   for (const secret of secrets) {

@@ -22,15 +22,33 @@ export function header(headers: SignedRequest['headers'], name: string): string 
 
 /** HubSpot decodes these percent-encoded characters in the URI before signing. */
 const DECODED: Record<string, string> = {
-  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'",
-  '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+  '%3A': ':',
+  '%2F': '/',
+  '%3F': '?',
+  '%40': '@',
+  '%21': '!',
+  '%24': '$',
+  '%27': "'",
+  '%28': '(',
+  '%29': ')',
+  '%2A': '*',
+  '%2C': ',',
+  '%3B': ';',
 };
 export function hubspotCanonicalUri(url: string): string {
   return url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => DECODED[m.toUpperCase()] ?? m);
 }
 
-export function signHubspotV3(secret: string, req: Omit<SignedRequest, 'headers'>, timestamp: string): string {
-  const base = Buffer.concat([Buffer.from(req.method.toUpperCase() + hubspotCanonicalUri(req.url)), req.rawBody, Buffer.from(timestamp)]);
+export function signHubspotV3(
+  secret: string,
+  req: Omit<SignedRequest, 'headers'>,
+  timestamp: string,
+): string {
+  const base = Buffer.concat([
+    Buffer.from(req.method.toUpperCase() + hubspotCanonicalUri(req.url)),
+    req.rawBody,
+    Buffer.from(timestamp),
+  ]);
   return hmacSha256(secret, base).toString('base64');
 }
 
@@ -38,12 +56,20 @@ export function verifyHubspotSignature(req: SignedRequest, secrets: string[], no
   const signature = header(req.headers, 'x-hubspot-signature-v3');
   const timestamp = header(req.headers, 'x-hubspot-request-timestamp');
   if (!signature || !timestamp) {
-    throw new SignatureError('missing_signature', 'X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp are required');
+    throw new SignatureError(
+      'missing_signature',
+      'X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp are required',
+    );
   }
   if (!withinTolerance(Number(timestamp), HUBSPOT_TOLERANCE_MS, now)) {
-    throw new SignatureError('stale_signature', 'X-HubSpot-Request-Timestamp is outside the 5-minute tolerance');
+    throw new SignatureError(
+      'stale_signature',
+      'X-HubSpot-Request-Timestamp is outside the 5-minute tolerance',
+    );
   }
   const received = Buffer.from(signature, 'base64');
-  const ok = anySecretMatches(secrets, (s) => Buffer.from(signHubspotV3(s, req, timestamp), 'base64'), [received]);
+  const ok = anySecretMatches(secrets, (s) => Buffer.from(signHubspotV3(s, req, timestamp), 'base64'), [
+    received,
+  ]);
   if (!ok) throw new SignatureError('invalid_signature', 'X-HubSpot-Signature-v3 does not match');
 }

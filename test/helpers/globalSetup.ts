@@ -1,0 +1,35 @@
+/**
+ * Starts one real Temporal dev server for the integration tests (in memory, random port) and bundles the
+ * workflows once. Each Jest worker gets its own namespace (test-<JEST_WORKER_ID>), so test files running
+ * side by side never pick up each other's tasks.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer } from '../../src/temporal/devServer';
+
+export const TEST_NAMESPACES = Array.from({ length: 8 }, (_, i) => `test-${i + 1}`);
+
+export default async function globalSetup(): Promise<void> {
+  const [server, bundle] = await Promise.all([
+    startDevServer({ namespaces: TEST_NAMESPACES, log: (m) => process.stderr.write(`${m}\n`) }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger }),
+  ]);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
+  const bundlePath = path.join(dir, 'workflows.js');
+  writeFileSync(bundlePath, bundle.code);
+  process.env.SWITCHBOARD_TEST_TEMPORAL_ADDRESS = server.address;
+  process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE = bundlePath;
+  (globalThis as { __temporalDevServer?: typeof server }).__temporalDevServer = server;
+}
+
+const noop = () => undefined;
+const quietLogger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: (m: string) => console.error(m),
+  log: noop,
+};

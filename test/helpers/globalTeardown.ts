@@ -1,0 +1,5 @@
+import type { DevServer } from '../../src/temporal/devServer';
+
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __temporalDevServer?: DevServer }).__temporalDevServer?.stop();
+}

@@ -1,0 +1,124 @@
+/**
+ * The whole service for one test file, wired like `npm start`: sandbox APIs, workers and a listening
+ * gateway, against the real Temporal dev server from globalSetup (namespace per Jest worker).
+ */
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import type { HttpClientOptions } from '../../src/activities/http/client';
+import { createApp } from '../../src/api/app';
+import { Config, loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startSandbox, Sandbox } from '../../src/sandbox/server';
+import { freePort } from '../../src/temporal/devServer';
+import { dataConverter } from '../../src/temporal/dataConverter';
+import { createWorkers, WorkerSet } from '../../src/temporal/workers';
+
+export interface TestStack {
+  config: Config;
+  sandbox: Sandbox;
+  client: Client;
+  gatewayUrl: string;
+  workers: WorkerSet;
+  stop(): Promise<void>;
+}
+
+export function temporalAddress(): string {
+  const address = process.env.SWITCHBOARD_TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('integration tests need the dev server from test/helpers/globalSetup.ts');
+  return address;
+}
+
+export function testNamespace(): string {
+  return `test-${process.env.JEST_WORKER_ID ?? '1'}`;
+}
+
+export const silentLogger = createLogger('silent');
+
+export interface StackOptions {
+  env?: Record<string, string>;
+  /** Start the workers (default true); false to test what happens with no worker. */
+  workers?: boolean;
+  onCall?: HttpClientOptions['onCall'];
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
+  const sandboxPort = await freePort();
+  const config = loadConfig({
+    SANDBOX_PORT: String(sandboxPort),
+    TEMPORAL_NAMESPACE: testNamespace(),
+    CONTACT_SYNC_IDLE_TIMEOUT: '3s',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const sandbox = await startSandbox({ port: sandboxPort, config });
+  const address = temporalAddress();
+  const connection = await Connection.connect({ address });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverter(config.temporal),
+  });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const workers = await createWorkers({
+    config,
+    connection: nativeConnection,
+    activities: createActivities({ config, logger: silentLogger, onCall: opts.onCall }),
+    workflowBundle: { codePath: process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE! },
+  });
+  const running = opts.workers === false ? Promise.resolve() : workers.run();
+  const app = createApp({ config, client, logger: silentLogger });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const gatewayUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  sandbox.setGatewayUrl(gatewayUrl);
+
+  return {
+    config,
+    sandbox,
+    client,
+    gatewayUrl,
+    workers,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      if (opts.workers !== false) workers.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined) or the deadline passes: no fixed sleeps. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+  );
+}
+
+/** A unique numeric record id per test, so runs from other tests never collide. */
+let counter = 0;
+export function uniqueId(): string {
+  return `${Date.now() % 1e9}${process.pid % 1000}${++counter}`;
+}

@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+test('defaults point every system at the local sandbox outside production', () => {
+  const config = loadConfig({});
+  expect(config.port).toBe(3000);
+  expect(config.systems.hubspot.baseUrl).toBe('http://127.0.0.1:4100/hubspot');
+  expect(config.systems.mailchimp.auth).toEqual({
+    type: 'basic',
+    username: 'switchboard',
+    password: expect.any(String),
+  });
+  expect(config.temporal.address).toBeUndefined();
+  expect(config.temporal.namespace).toBe('default');
+});
+
+test('settings come from the environment', () => {
+  const config = loadConfig({
+    PORT: '8080',
+    TEMPORAL_ADDRESS: 'my-ns.tmprl.cloud:7233',
+    TEMPORAL_NAMESPACE: 'my-ns',
+    TEMPORAL_API_KEY: 'k',
+    HUBSPOT_BASE_URL: 'https://api.hubapi.com/',
+    HUBSPOT_WEBHOOK_SECRETS: 'old-secret, new-secret',
+    MAILCHIMP_RATE_LIMIT_PER_SECOND: '2.5',
+  });
+  expect(config.port).toBe(8080);
+  expect(config.temporal).toMatchObject({
+    address: 'my-ns.tmprl.cloud:7233',
+    namespace: 'my-ns',
+    apiKey: 'k',
+  });
+  expect(config.systems.hubspot.baseUrl).toBe('https://api.hubapi.com');
+  expect(config.webhookSecrets.hubspot).toEqual(['old-secret', 'new-secret']);
+  expect(config.systems.mailchimp.rateLimitPerSecond).toBe(2.5);
+});
+
+test.each([
+  [{ PORT: 'eighty' }, /^PORT="eighty" is invalid/],
+  [{ HUBSPOT_BASE_URL: 'not a url' }, /^HUBSPOT_BASE_URL=.* is invalid/],
+  [{ MAILCHIMP_RATE_LIMIT_PER_SECOND: '0' }, /^MAILCHIMP_RATE_LIMIT_PER_SECOND="0" is invalid/],
+  [{ TEMPORAL_TLS: 'maybe' }, /^TEMPORAL_TLS="maybe" is invalid/],
+  [{ API_KEYS: 'short' }, /^API_KEYS=<redacted> is invalid/],
+])('a bad value stops start-up naming the variable: %j', (env, message) => {
+  expect(() => loadConfig(env)).toThrow(ConfigError);
+  expect(() => loadConfig(env)).toThrow(message);
+});
+
+test('in production the sandbox defaults do not apply: a missing credential names its variable', () => {
+  expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/is required but not set/);
+  expect(() => loadConfig({ NODE_ENV: 'production', HUBSPOT_BASE_URL: 'https://api.hubapi.com' })).toThrow(
+    /^HUBSPOT_ACCESS_TOKEN is required/,
+  );
+});
+
+test('secret values never appear in config errors', () => {
+  expect(() => loadConfig({ HUBSPOT_WEBHOOK_SECRETS: ' , ' })).toThrow(/^HUBSPOT_WEBHOOK_SECRETS=<redacted>/);
+});
