@@ -4,11 +4,18 @@
  * from the real service. Control endpoints for tests and the demo live under `/_sandbox/<system>`.
  */
 import type { Server } from 'node:http';
-import express from 'express';
-import type { Config } from '../config';
+import express, { Router } from 'express';
+import type { AuthConfig, Config } from '../config';
 import { HubspotSandbox } from './hubspot';
 import { MailchimpSandbox } from './mailchimp';
 import { RequestRecorder } from './recorder';
+
+/** One stand-in system: its API under /<name>, its control endpoints under /_sandbox/<name>. */
+export interface SandboxSystem {
+  name: string;
+  router(): Router;
+  controlRouter?(): Router;
+}
 
 export interface SandboxOptions {
   port: number; // 0 = any free port
@@ -23,36 +30,49 @@ export interface Sandbox {
   hubspot: HubspotSandbox;
   mailchimp: MailchimpSandbox;
   recorders: Record<string, RequestRecorder>;
+  gatewayUrl(): string | undefined;
   setGatewayUrl(url: string): void;
   close(): Promise<void>;
 }
 
-function password(auth: Config['systems'][keyof Config['systems']]['auth']): string {
+/** The credential a stand-in expects: the same value the connector is configured to send. */
+export function expectedCredential(auth: AuthConfig): string {
   if (auth.type === 'basic') return auth.password;
   if (auth.type === 'bearer') return auth.token;
-  throw new Error(`sandbox cannot stand in for auth type ${auth.type}`);
+  if (auth.type === 'apiKey') return auth.value;
+  throw new Error(`no single credential for auth type ${auth.type}`);
 }
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   let gatewayUrl = opts.gatewayUrl;
   const { systems, webhookSecrets } = opts.config;
   const hubspot = new HubspotSandbox({
-    accessToken: password(systems.hubspot.auth),
+    accessToken: expectedCredential(systems.hubspot.auth),
     clientSecret: webhookSecrets.hubspot[0],
     webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/hubspot`,
   });
-  const mailchimp = new MailchimpSandbox({ apiKey: password(systems.mailchimp.auth) });
-  const recorders: Record<string, RequestRecorder> = {
-    hubspot: new RequestRecorder(),
-    mailchimp: new RequestRecorder(),
-  };
+  const mailchimp = new MailchimpSandbox({ apiKey: expectedCredential(systems.mailchimp.auth) });
+
+  // Every stand-in, registered once: add a system here and it gets its recorder and routes.
+  const standIns: SandboxSystem[] = [
+    { name: 'hubspot', router: () => hubspot.router(), controlRouter: () => hubspot.controlRouter() },
+    { name: 'mailchimp', router: () => mailchimp.router(), controlRouter: () => mailchimp.controlRouter() },
+  ];
 
   const app = express();
   app.disable('x-powered-by');
-  app.use('/hubspot', express.json(), recorders.hubspot.middleware(), hubspot.router());
-  app.use('/mailchimp', express.json(), recorders.mailchimp.middleware(), mailchimp.router());
-  app.use('/_sandbox/hubspot', hubspot.controlRouter());
-  app.use('/_sandbox/mailchimp', mailchimp.controlRouter());
+  const recorders: Record<string, RequestRecorder> = {};
+  for (const system of standIns) {
+    const recorder = (recorders[system.name] = new RequestRecorder());
+    app.use(
+      `/${system.name}`,
+      express.json(),
+      express.urlencoded({ extended: true }),
+      recorder.middleware(),
+      system.router(),
+    );
+    if (system.controlRouter) app.use(`/_sandbox/${system.name}`, express.json(), system.controlRouter());
+  }
   app.get('/_sandbox/:system/requests', (req, res) => {
     res.json(recorders[req.params.system]?.requests ?? []);
   });
@@ -67,6 +87,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     hubspot,
     mailchimp,
     recorders,
+    gatewayUrl: () => gatewayUrl,
     setGatewayUrl: (url) => (gatewayUrl = url),
     close: () =>
       new Promise<void>((resolve) => {
