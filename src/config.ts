@@ -15,7 +15,7 @@ export type AuthConfig =
   | { type: 'none' }
   | { type: 'bearer'; token: string }
   | { type: 'basic'; username: string; password: string }
-  | { type: 'apiKey'; in: 'header' | 'query'; name: string; value: string }
+  | { type: 'apiKey'; in: 'header' | 'query' | 'body'; name: string; value: string }
   | {
       type: 'oauth2ClientCredentials';
       tokenUrl: string;
@@ -39,7 +39,16 @@ export interface SystemConfig {
   rateLimitPerSecond: number;
 }
 
-export type WebhookSource = 'hubspot' | 'stripe' | 'github' | 'shopify' | 'slack' | 'standard' | 'generic';
+export type WebhookSource =
+  | 'hubspot'
+  | 'stripe'
+  | 'github'
+  | 'shopify'
+  | 'slack'
+  | 'standard'
+  | 'generic'
+  | 'zendesk'
+  | 'shipbob';
 
 export interface Config {
   production: boolean;
@@ -170,6 +179,12 @@ export function loadConfig(env: Env = process.env): Config {
       },
       10,
     ),
+    // Mailchimp Transactional (Mandrill): the API key travels in the JSON body as `key`.
+    mandrill: systemConfig(
+      'mandrill',
+      { type: 'apiKey', in: 'body', name: 'key', value: secret('MANDRILL_API_KEY', 'md-sandbox-key') },
+      10,
+    ),
     // ShipBob (3PL): OAuth2 client credentials against its token endpoint.
     shipbob: systemConfig(
       'shipbob',
@@ -218,6 +233,9 @@ export function loadConfig(env: Env = process.env): Config {
       slack: webhookSecret('SLACK_SIGNING_SECRETS', 'sandbox-slack-signing-secret'),
       standard: webhookSecret('STANDARD_WEBHOOK_SECRETS', 'whsec_c2FuZGJveC1zdGFuZGFyZC13ZWJob29rcw=='),
       generic: webhookSecret('GENERIC_WEBHOOK_SECRETS', 'sandbox-generic-secret'),
+      zendesk: webhookSecret('ZENDESK_WEBHOOK_SECRETS', 'sandbox-zendesk-signing-secret'),
+      // ShipBob signs its webhooks with the Standard Webhooks scheme (whsec_ secrets).
+      shipbob: webhookSecret('SHIPBOB_WEBHOOK_SECRETS', 'whsec_c2FuZGJveC1zaGlwYm9iLXdlYmhvb2tz'),
     },
     genericWebhook: {
       header: read(env, 'GENERIC_WEBHOOK_HEADER', z.string().min(1), 'X-Signature').toLowerCase(),

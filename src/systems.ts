@@ -7,7 +7,16 @@
  */
 import type { ActivityOptions } from '@temporalio/common';
 
-export const SYSTEMS = ['hubspot', 'mailchimp', 'slack', 'stripe', 'shopify', 'zendesk', 'shipbob'] as const;
+export const SYSTEMS = [
+  'hubspot',
+  'mailchimp',
+  'mandrill',
+  'slack',
+  'stripe',
+  'shopify',
+  'zendesk',
+  'shipbob',
+] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 /** Every system's activities run on their own queue, where the server enforces its rate limit. */
@@ -30,6 +39,7 @@ const standardRetry = {
 export const SYSTEM_ACTIVITY_OPTIONS: Record<SystemName, ActivityOptions> = {
   hubspot: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m', retry: { ...standardRetry } },
   mailchimp: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m', retry: { ...standardRetry } },
+  mandrill: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m', retry: { ...standardRetry } },
   slack: { startToCloseTimeout: '15s', scheduleToCloseTimeout: '10m', retry: { ...standardRetry } },
   // Invoicing is money: give Stripe longer to recover, every write carries an Idempotency-Key.
   stripe: {

@@ -89,6 +89,8 @@ export class TokenError extends Error {
 export interface AppliedAuth {
   headers: Record<string, string>;
   query: Record<string, string>;
+  /** Fields merged into a JSON body (APIs like Mailchimp Transactional take the key there). */
+  body?: Record<string, string>;
   /** The bearer token sent, so a 401 can invalidate exactly that token. */
   oauthToken?: string;
 }
@@ -107,9 +109,9 @@ export async function applyAuth(auth: AuthConfig, tokens?: TokenProvider): Promi
         query: {},
       };
     case 'apiKey':
-      return auth.in === 'header'
-        ? { headers: { [auth.name.toLowerCase()]: auth.value }, query: {} }
-        : { headers: {}, query: { [auth.name]: auth.value } };
+      if (auth.in === 'header') return { headers: { [auth.name.toLowerCase()]: auth.value }, query: {} };
+      if (auth.in === 'body') return { headers: {}, query: {}, body: { [auth.name]: auth.value } };
+      return { headers: {}, query: { [auth.name]: auth.value } };
     case 'oauth2ClientCredentials':
     case 'oauth2RefreshToken': {
       if (!tokens) throw new Error('OAuth2 auth needs a TokenProvider');

@@ -136,9 +136,9 @@ export class HttpClient {
       ...auth.headers,
     };
     let body: string | undefined;
-    if (req.json !== undefined) {
+    if (req.json !== undefined || auth.body) {
       headers['content-type'] = 'application/json';
-      body = JSON.stringify(req.json);
+      body = JSON.stringify(auth.body ? { ...(req.json as object), ...auth.body } : req.json);
     } else if (req.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = formEncode(req.form);
