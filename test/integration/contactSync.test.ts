@@ -1,5 +1,6 @@
 /** Webhook → gateway → real Temporal dev server → worker → sandbox: what the email platform receives. */
 import { subscriberHash } from '../../src/activities/connectors/mailchimp';
+import { recordHistory } from '../helpers/histories';
 import { eventually, startStack, TestStack, uniqueId } from '../helpers/stack';
 
 let stack: TestStack;
@@ -93,6 +94,7 @@ test('GET /runs/:id reports status, integration, progress and the result', async
   const workflowId = `contact-sync/hubspot/contact-${id}`;
   // The entity run completes after its idle timeout (3 s in tests); await its result, don't sleep.
   await stack.client.workflow.getHandle(workflowId).result();
+  await recordHistory(stack.client, workflowId, 'contact-sync');
 
   const res = await fetch(`${stack.gatewayUrl}/runs/${encodeURIComponent(workflowId)}`);
   expect(res.status).toBe(200);
