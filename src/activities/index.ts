@@ -4,6 +4,8 @@ import type { Logger } from '../logger';
 import { createAlertActivities } from './alert';
 import { createHubspotActivities } from './connectors/hubspot';
 import { createMailchimpActivities } from './connectors/mailchimp';
+import { createSlackActivities } from './connectors/slack';
+import { createStripeActivities } from './connectors/stripe';
 import { HttpClient, HttpClientOptions } from './http/client';
 
 export interface ActivityDeps {
@@ -18,6 +20,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createHubspotActivities(http),
     ...createMailchimpActivities(http),
+    ...createSlackActivities(http),
+    ...createStripeActivities(http),
     ...createAlertActivities({ config: deps.config, http, logger: deps.logger }),
   };
 }

@@ -1,9 +1,9 @@
 /**
- * HubSpot stand-in: CRM v3 contacts (same paths, Bearer private-app token, HubSpot's error body and
- * status codes) and webhooks signed with v3 the way HubSpot signs them, sent to the gateway.
+ * HubSpot stand-in: CRM v3 contacts and deals (same paths, Bearer private-app token, HubSpot's error body,
+ * status codes and `after` paging cursors) and webhooks signed with v3 the way HubSpot signs them.
  */
 import { createHmac } from 'node:crypto';
-import express, { Router } from 'express';
+import express, { Request, Response, Router } from 'express';
 
 export interface SandboxContact {
   id: string;
@@ -13,11 +13,22 @@ export interface SandboxContact {
   archived: boolean;
 }
 
+export interface SandboxDeal extends SandboxContact {
+  contactIds: string[];
+}
+
 export interface HubspotSandboxOptions {
   accessToken: string;
   clientSecret: string;
   /** Where HubSpot would deliver webhooks: the gateway's /webhooks/hubspot. */
   webhookUrl: () => string | undefined;
+}
+
+export interface HubspotWebhookEvent {
+  subscriptionType: string;
+  objectId: string;
+  propertyName?: string;
+  propertyValue?: string;
 }
 
 const hubspotError = (message: string, category: string) => ({
@@ -27,38 +38,88 @@ const hubspotError = (message: string, category: string) => ({
   category,
 });
 
+const MAX_LIST_LIMIT = 100;
+const MAX_SEARCH_LIMIT = 200;
+
 export class HubspotSandbox {
   readonly contacts = new Map<string, SandboxContact>();
+  readonly deals = new Map<string, SandboxDeal>();
   private nextId = 1000;
   private nextEventId = 1;
 
   constructor(private readonly opts: HubspotSandboxOptions) {}
 
   upsertContact(id: string | undefined, properties: Record<string, string | null>): SandboxContact {
-    const now = new Date().toISOString();
     const contactId = id ?? String(++this.nextId);
-    const existing = this.contacts.get(contactId);
-    const contact: SandboxContact = existing
+    const contact = this.merge(this.contacts.get(contactId), contactId, properties);
+    this.contacts.set(contactId, contact);
+    return contact;
+  }
+
+  /** Deleting in HubSpot archives: the object is hidden from reads unless `archived=true` is asked for. */
+  archiveContact(id: string): boolean {
+    const contact = this.contacts.get(id);
+    if (!contact) return false;
+    contact.archived = true;
+    contact.updatedAt = new Date().toISOString();
+    return true;
+  }
+
+  /** Bulk-creates `count` contacts (`<prefix>-<n>@example.com`) for full-sync runs; returns their ids. */
+  seedContacts(count: number, prefix = 'bulk'): string[] {
+    const ids: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const c = this.upsertContact(undefined, {
+        email: `${prefix}-${n}@example.com`,
+        firstname: `First${n}`,
+        lastname: `Last${n}`,
+        company: `Company ${n % 50}`,
+      });
+      ids.push(c.id);
+    }
+    return ids;
+  }
+
+  upsertDeal(
+    id: string | undefined,
+    properties: Record<string, string | null>,
+    contactIds?: string[],
+  ): SandboxDeal {
+    const dealId = id ?? String(++this.nextId);
+    const existing = this.deals.get(dealId);
+    const deal: SandboxDeal = {
+      ...this.merge(existing, dealId, properties),
+      contactIds: contactIds ?? existing?.contactIds ?? [],
+    };
+    if (!existing)
+      deal.properties = { pipeline: 'default', dealstage: 'appointmentscheduled', ...deal.properties };
+    this.deals.set(dealId, deal);
+    return deal;
+  }
+
+  private merge(
+    existing: SandboxContact | undefined,
+    id: string,
+    properties: Record<string, string | null>,
+  ): SandboxContact {
+    const now = new Date().toISOString();
+    return existing
       ? {
           ...existing,
           properties: { ...existing.properties, ...properties, lastmodifieddate: now },
           updatedAt: now,
         }
       : {
-          id: contactId,
+          id,
           properties: { ...properties, lastmodifieddate: now },
           createdAt: now,
           updatedAt: now,
           archived: false,
         };
-    this.contacts.set(contactId, contact);
-    return contact;
   }
 
   /** Builds, signs (v3) and posts a webhook batch like HubSpot does; returns the receiver's answer. */
-  async sendWebhook(
-    events: { subscriptionType: string; objectId: string; propertyName?: string; propertyValue?: string }[],
-  ) {
+  async sendWebhook(events: HubspotWebhookEvent[]) {
     const url = this.opts.webhookUrl();
     if (!url) throw new Error('no webhook target configured for the HubSpot sandbox');
     const body = JSON.stringify(
@@ -107,13 +168,41 @@ export class HubspotSandbox {
       }
       next();
     });
+    router.get('/crm/v3/objects/contacts', (req, res) => {
+      const limit = this.limitOf(req, res, 10, MAX_LIST_LIMIT);
+      if (limit === undefined) return;
+      const archived = req.query.archived === 'true';
+      const all = sortedById([...this.contacts.values()].filter((c) => c.archived === archived));
+      res.json(this.page(all, limit, req.query.after, req.query.properties, req));
+    });
+    router.post('/crm/v3/objects/contacts/search', express.json(), (req, res) => {
+      const body = (req.body ?? {}) as {
+        filterGroups?: { filters?: { propertyName: string; operator: string; value?: string }[] }[];
+        properties?: string[];
+        limit?: number;
+        after?: string;
+      };
+      const limit = body.limit ?? 10;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
+        res
+          .status(400)
+          .json(hubspotError(`limit must be between 1 and ${MAX_SEARCH_LIMIT}`, 'VALIDATION_ERROR'));
+        return;
+      }
+      const groups = body.filterGroups ?? [];
+      const matches = sortedById([...this.contacts.values()].filter((c) => !c.archived)).filter(
+        (c) => groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => matchesFilter(c, f))),
+      );
+      const page = this.page(matches, limit, body.after, body.properties?.join(','), req);
+      res.json({ total: matches.length, ...page });
+    });
     router.get('/crm/v3/objects/contacts/:id', (req, res) => {
       const contact = this.contacts.get(req.params.id);
-      if (!contact || (contact.archived && req.query.archived !== 'true')) {
+      if (!contact || contact.archived !== (req.query.archived === 'true')) {
         res.status(404).json(hubspotError('resource not found', 'OBJECT_NOT_FOUND'));
         return;
       }
-      res.json(this.withProperties(contact, req.query.properties));
+      res.json(withProperties(contact, req.query.properties));
     });
     router.post('/crm/v3/objects/contacts', express.json(), (req, res) => {
       const properties = (req.body?.properties ?? {}) as Record<string, string>;
@@ -129,20 +218,63 @@ export class HubspotSandbox {
       res.status(201).json(this.upsertContact(undefined, properties));
     });
     router.patch('/crm/v3/objects/contacts/:id', express.json(), (req, res) => {
-      if (!this.contacts.has(req.params.id)) {
+      if (!this.contacts.get(req.params.id) || this.contacts.get(req.params.id)?.archived) {
         res.status(404).json(hubspotError('resource not found', 'OBJECT_NOT_FOUND'));
         return;
       }
       res.json(this.upsertContact(req.params.id, (req.body?.properties ?? {}) as Record<string, string>));
     });
+    router.get('/crm/v3/objects/deals/:id', (req, res) => {
+      const deal = this.deals.get(req.params.id);
+      if (!deal || deal.archived !== (req.query.archived === 'true')) {
+        res.status(404).json(hubspotError('resource not found', 'OBJECT_NOT_FOUND'));
+        return;
+      }
+      res.json(dealView(deal, req.query.properties, req.query.associations));
+    });
+    router.patch('/crm/v3/objects/deals/:id', express.json(), (req, res) => {
+      const deal = this.deals.get(req.params.id);
+      if (!deal || deal.archived) {
+        res.status(404).json(hubspotError('resource not found', 'OBJECT_NOT_FOUND'));
+        return;
+      }
+      const properties = req.body?.properties as Record<string, string> | undefined;
+      if (!properties || typeof properties !== 'object') {
+        res.status(400).json(hubspotError('Invalid input JSON: properties is required', 'VALIDATION_ERROR'));
+        return;
+      }
+      res.json(dealView(this.upsertDeal(req.params.id, properties), undefined, undefined));
+    });
     return router;
   }
 
-  private withProperties(contact: SandboxContact, requested: unknown) {
-    if (typeof requested !== 'string') return contact;
-    const names = requested.split(',');
-    const properties = Object.fromEntries(names.map((n) => [n, contact.properties[n] ?? null]));
-    return { ...contact, properties };
+  private limitOf(req: Request, res: Response, fallback: number, max: number): number | undefined {
+    const limit = req.query.limit === undefined ? fallback : Number(req.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+      res.status(400).json(hubspotError(`limit must be between 1 and ${max}`, 'VALIDATION_ERROR'));
+      return undefined;
+    }
+    return limit;
+  }
+
+  /** HubSpot's cursor paging: `after` is opaque to clients; here it is the next object's position. */
+  private page(all: SandboxContact[], limit: number, after: unknown, properties: unknown, req: Request) {
+    const start = typeof after === 'string' && after !== '' ? Number(after) : 0;
+    const results = all.slice(start, start + limit).map((c) => withProperties(c, properties));
+    const next = start + limit < all.length ? String(start + limit) : undefined;
+    return {
+      results,
+      ...(next
+        ? {
+            paging: {
+              next: {
+                after: next,
+                link: `${req.protocol}://${req.get('host')}${req.baseUrl}${req.path}?after=${next}`,
+              },
+            },
+          }
+        : {}),
+    };
   }
 
   /** Control endpoints for tests and the demo (not part of HubSpot's API). */
@@ -151,6 +283,16 @@ export class HubspotSandbox {
     router.use(express.json());
     router.get('/contacts', (_req, res) => {
       res.json([...this.contacts.values()]);
+    });
+    /** Bulk-creates N contacts for a full sync: `{"count": 5000, "prefix": "bulk"}`. */
+    router.post('/contacts/bulk', (req, res) => {
+      const count = Number(req.body?.count ?? 0);
+      if (!Number.isInteger(count) || count < 1 || count > 200_000) {
+        res.status(400).json({ error: 'count must be an integer between 1 and 200000' });
+        return;
+      }
+      const ids = this.seedContacts(count, typeof req.body?.prefix === 'string' ? req.body.prefix : 'bulk');
+      res.status(201).json({ created: ids.length, firstId: ids[0], lastId: ids[ids.length - 1] });
     });
     /** Create or change a contact, then send HubSpot's webhook for it; answers with the gateway's reply. */
     router.post('/contacts/:id', async (req, res) => {
@@ -164,6 +306,103 @@ export class HubspotSandbox {
       ]);
       res.status(200).json({ webhook: reply });
     });
+    /** Delete (archive) a contact, then send HubSpot's `contact.deletion` webhook. */
+    router.delete('/contacts/:id', async (req, res) => {
+      if (!this.archiveContact(req.params.id)) {
+        res.status(404).json({ error: 'no such contact' });
+        return;
+      }
+      const reply = await this.sendWebhook([
+        { subscriptionType: 'contact.deletion', objectId: req.params.id },
+      ]);
+      res.status(200).json({ webhook: reply });
+    });
+    router.get('/deals', (_req, res) => {
+      res.json([...this.deals.values()]);
+    });
+    router.get('/deals/:id', (req, res) => {
+      const deal = this.deals.get(req.params.id);
+      if (!deal) res.status(404).json({ error: 'no such deal' });
+      else res.json(deal);
+    });
+    /**
+     * Create or change a deal (`{"properties": {...}, "contactId": "101"}`); when its stage changes, send
+     * HubSpot's signed `deal.propertyChange` webhook (propertyName dealstage), `deliveries` times (default
+     * 1) with the same body — the way HubSpot retries a delivery.
+     */
+    router.post('/deals/:id', async (req, res) => {
+      const before = this.deals.get(req.params.id)?.properties.dealstage;
+      const contactId = typeof req.body?.contactId === 'string' ? [req.body.contactId] : undefined;
+      const deal = this.upsertDeal(
+        req.params.id,
+        (req.body?.properties ?? {}) as Record<string, string>,
+        contactId,
+      );
+      const stage = deal.properties.dealstage ?? undefined;
+      if (stage === before) {
+        res.status(200).json({ deal, webhooks: [] });
+        return;
+      }
+      const url = this.opts.webhookUrl();
+      if (!url) throw new Error('no webhook target configured for the HubSpot sandbox');
+      const first = await this.sendWebhook([
+        {
+          subscriptionType: 'deal.propertyChange',
+          objectId: deal.id,
+          propertyName: 'dealstage',
+          propertyValue: stage,
+        },
+      ]);
+      const webhooks = [first];
+      const deliveries = Math.min(Number(req.body?.deliveries ?? 1), 10);
+      for (let i = 1; i < deliveries; i++) webhooks.push(await this.deliver(url, JSON.stringify(first.sent)));
+      res.status(200).json({ deal, webhooks });
+    });
     return router;
+  }
+}
+
+function sortedById<T extends { id: string }>(items: T[]): T[] {
+  return items.sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
+}
+
+function withProperties<T extends SandboxContact>(object: T, requested: unknown) {
+  const { id, createdAt, updatedAt, archived } = object;
+  if (typeof requested !== 'string')
+    return { id, properties: object.properties, createdAt, updatedAt, archived };
+  const names = requested.split(',');
+  const properties = Object.fromEntries(names.map((n) => [n, object.properties[n] ?? null]));
+  return { id, properties, createdAt, updatedAt, archived };
+}
+
+function dealView(deal: SandboxDeal, properties: unknown, associations: unknown) {
+  const view = withProperties(deal, properties);
+  const wanted = typeof associations === 'string' ? associations.split(',') : [];
+  if (!wanted.includes('contacts') || deal.contactIds.length === 0) return view;
+  return {
+    ...view,
+    associations: {
+      contacts: { results: deal.contactIds.map((id) => ({ id, type: 'deal_to_contact' })) },
+    },
+  };
+}
+
+function matchesFilter(
+  c: SandboxContact,
+  f: { propertyName: string; operator: string; value?: string },
+): boolean {
+  const value = c.properties[f.propertyName];
+  const norm = (v: unknown) => String(v ?? '').toLowerCase();
+  switch (f.operator) {
+    case 'EQ':
+      return value != null && norm(value) === norm(f.value);
+    case 'NEQ':
+      return norm(value) !== norm(f.value);
+    case 'HAS_PROPERTY':
+      return value != null && value !== '';
+    case 'NOT_HAS_PROPERTY':
+      return value == null || value === '';
+    default:
+      return false;
   }
 }

@@ -29,6 +29,8 @@ const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 export class MailchimpSandbox {
   /** listId → subscriber hash → member */
   readonly lists = new Map<string, Map<string, SandboxMember>>();
+  /** Permanently deleted (GDPR) addresses, which Mailchimp refuses to re-add by API. */
+  private readonly forgotten = new Set<string>();
 
   constructor(private readonly opts: { apiKey: string }) {}
 
@@ -89,6 +91,18 @@ export class MailchimpSandbox {
       const list = this.lists.get(req.params.listId) ?? new Map<string, SandboxMember>();
       this.lists.set(req.params.listId, list);
       const existing = list.get(req.params.hash);
+      if (this.forgotten.has(`${req.params.listId}/${req.params.hash}`)) {
+        res
+          .status(400)
+          .json(
+            problem(
+              400,
+              'Forgotten Email Not Subscribed',
+              `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`,
+            ),
+          );
+        return;
+      }
       if (!existing && !body.status_if_new && !body.status) {
         res
           .status(400)
@@ -105,7 +119,12 @@ export class MailchimpSandbox {
         id: req.params.hash,
         email_address: email,
         unique_email_id: md5(`unique:${email}`).slice(0, 10),
-        status: body.status ?? existing?.status ?? body.status_if_new ?? 'subscribed',
+        // An archived member comes back like a new one: status_if_new applies again.
+        status:
+          body.status ??
+          (existing && existing.status !== 'archived' ? existing.status : undefined) ??
+          body.status_if_new ??
+          'subscribed',
         merge_fields: { ...existing?.merge_fields, ...body.merge_fields },
         tags: existing?.tags ?? [],
         list_id: req.params.listId,
@@ -114,7 +133,64 @@ export class MailchimpSandbox {
       list.set(req.params.hash, member);
       res.json(member);
     });
+    /** Archive: the member stays (status "archived") so history and opt-outs are kept. */
+    router.delete('/3.0/lists/:listId/members/:hash', (req, res) => {
+      const member = this.lists.get(req.params.listId)?.get(req.params.hash);
+      if (!member || member.status === 'archived') {
+        res
+          .status(404)
+          .json(problem(404, 'Resource Not Found', 'The requested resource could not be found.'));
+        return;
+      }
+      member.status = 'archived';
+      member.last_changed = new Date().toISOString();
+      res.status(204).end();
+    });
+    router.post('/3.0/lists/:listId/members/:hash/actions/delete-permanent', (req, res) => {
+      const list = this.lists.get(req.params.listId);
+      if (!list?.has(req.params.hash)) {
+        res
+          .status(404)
+          .json(problem(404, 'Resource Not Found', 'The requested resource could not be found.'));
+        return;
+      }
+      list.delete(req.params.hash);
+      this.forgotten.add(`${req.params.listId}/${req.params.hash}`);
+      res.status(204).end();
+    });
+    router.post('/3.0/lists/:listId/members/:hash/tags', (req, res) => {
+      const member = this.lists.get(req.params.listId)?.get(req.params.hash);
+      if (!member) {
+        res
+          .status(404)
+          .json(problem(404, 'Resource Not Found', 'The requested resource could not be found.'));
+        return;
+      }
+      const tags = (req.body as { tags?: { name?: unknown; status?: unknown }[] })?.tags;
+      if (
+        !Array.isArray(tags) ||
+        tags.some((t) => typeof t?.name !== 'string' || !['active', 'inactive'].includes(String(t.status)))
+      ) {
+        res
+          .status(400)
+          .json(
+            problem(400, 'Invalid Resource', 'tags must be an array of {name, status: active|inactive}.'),
+          );
+        return;
+      }
+      for (const t of tags as { name: string; status: string }[]) {
+        member.tags = member.tags.filter((x) => x.name !== t.name);
+        if (t.status === 'active') member.tags.push({ id: this.tagId(t.name), name: t.name });
+      }
+      res.status(204).end();
+    });
     return router;
+  }
+
+  private readonly tagIds = new Map<string, number>();
+  private tagId(name: string): number {
+    if (!this.tagIds.has(name)) this.tagIds.set(name, this.tagIds.size + 1);
+    return this.tagIds.get(name)!;
   }
 
   controlRouter(): Router {

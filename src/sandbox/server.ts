@@ -9,6 +9,8 @@ import type { AuthConfig, Config } from '../config';
 import { HubspotSandbox } from './hubspot';
 import { MailchimpSandbox } from './mailchimp';
 import { RequestRecorder } from './recorder';
+import { SlackSandbox } from './slack';
+import { StripeSandbox } from './stripe';
 
 /** One stand-in system: its API under /<name>, its control endpoints under /_sandbox/<name>. */
 export interface SandboxSystem {
@@ -29,6 +31,8 @@ export interface Sandbox {
   port: number;
   hubspot: HubspotSandbox;
   mailchimp: MailchimpSandbox;
+  slack: SlackSandbox;
+  stripe: StripeSandbox;
   recorders: Record<string, RequestRecorder>;
   gatewayUrl(): string | undefined;
   setGatewayUrl(url: string): void;
@@ -52,11 +56,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/hubspot`,
   });
   const mailchimp = new MailchimpSandbox({ apiKey: expectedCredential(systems.mailchimp.auth) });
+  const slack = new SlackSandbox({ botToken: expectedCredential(systems.slack.auth) });
+  const stripe = new StripeSandbox({ secretKey: expectedCredential(systems.stripe.auth) });
 
   // Every stand-in, registered once: add a system here and it gets its recorder and routes.
   const standIns: SandboxSystem[] = [
     { name: 'hubspot', router: () => hubspot.router(), controlRouter: () => hubspot.controlRouter() },
     { name: 'mailchimp', router: () => mailchimp.router(), controlRouter: () => mailchimp.controlRouter() },
+    { name: 'slack', router: () => slack.router(), controlRouter: () => slack.controlRouter() },
+    { name: 'stripe', router: () => stripe.router(), controlRouter: () => stripe.controlRouter() },
   ];
 
   const app = express();
@@ -86,6 +94,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     port,
     hubspot,
     mailchimp,
+    slack,
+    stripe,
     recorders,
     gatewayUrl: () => gatewayUrl,
     setGatewayUrl: (url) => (gatewayUrl = url),
