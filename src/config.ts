@@ -79,6 +79,8 @@ export interface Config {
   systems: Record<SystemName, SystemConfig>;
   alerts: { webhookUrl?: string };
   contactSync: { mailchimpListId: string; idleTimeout: Duration };
+  orderFulfillment: { shipbobChannelId: string; shippingMethod: string; maxWait: Duration };
+  ticketSurvey: { delay: Duration; mandrillTemplate: string; fromEmail: string; surveyUrl: string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -208,6 +210,14 @@ export function loadConfig(env: Env = process.env): Config {
   const webhookSecret = (name: string, sandboxValue: string) =>
     read(env, name, list.pipe(z.array(z.string()).min(1, 'needs at least one secret')), dev(sandboxValue));
 
+  const duration = (name: string, fallback: string) =>
+    read(
+      env,
+      name,
+      z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30s, 24h or 7d'),
+      fallback,
+    ) as Duration;
+
   const config: Config = {
     production,
     port: read(env, 'PORT', port, '3000'),
@@ -268,6 +278,22 @@ export function loadConfig(env: Env = process.env): Config {
         z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 30s or 5m'),
         '1m',
       ) as Duration,
+    },
+    orderFulfillment: {
+      shipbobChannelId: read(
+        env,
+        'SHIPBOB_CHANNEL_ID',
+        z.string().regex(/^\d+$/, 'a numeric ShipBob channel id'),
+        dev('100102'),
+      ),
+      shippingMethod: read(env, 'SHIPBOB_SHIPPING_METHOD', z.string().min(1), 'Standard'),
+      maxWait: duration('ORDER_FULFILLMENT_MAX_WAIT', '30d'),
+    },
+    ticketSurvey: {
+      delay: duration('TICKET_SURVEY_DELAY', '24h'),
+      mandrillTemplate: read(env, 'TICKET_SURVEY_TEMPLATE', z.string().min(1), 'satisfaction-survey'),
+      fromEmail: read(env, 'TICKET_SURVEY_FROM_EMAIL', z.email(), 'support@example.com'),
+      surveyUrl: read(env, 'TICKET_SURVEY_URL', url, 'https://example.com/survey'),
     },
   };
   for (const s of SYSTEMS) if (!config.systems[s]) throw new ConfigError(`system ${s} is not configured`);

@@ -4,6 +4,10 @@ import type { Logger } from '../logger';
 import { createAlertActivities } from './alert';
 import { createHubspotActivities } from './connectors/hubspot';
 import { createMailchimpActivities } from './connectors/mailchimp';
+import { createMandrillActivities } from './connectors/mandrill';
+import { createShipbobActivities } from './connectors/shipbob';
+import { createShopifyActivities } from './connectors/shopify';
+import { createZendeskActivities } from './connectors/zendesk';
 import { createSlackActivities } from './connectors/slack';
 import { createStripeActivities } from './connectors/stripe';
 import { HttpClient, HttpClientOptions } from './http/client';
@@ -20,6 +24,10 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createHubspotActivities(http),
     ...createMailchimpActivities(http),
+    ...createShopifyActivities(http),
+    ...createShipbobActivities(http),
+    ...createZendeskActivities(http),
+    ...createMandrillActivities(http),
     ...createSlackActivities(http),
     ...createStripeActivities(http),
     ...createAlertActivities({ config: deps.config, http, logger: deps.logger }),

@@ -8,6 +8,10 @@ import express, { Router } from 'express';
 import type { AuthConfig, Config } from '../config';
 import { HubspotSandbox } from './hubspot';
 import { MailchimpSandbox } from './mailchimp';
+import { MandrillSandbox } from './mandrill';
+import { ShipbobSandbox } from './shipbob';
+import { ShopifySandbox } from './shopify';
+import { ZendeskSandbox } from './zendesk';
 import { RequestRecorder } from './recorder';
 import { SlackSandbox } from './slack';
 import { StripeSandbox } from './stripe';
@@ -33,6 +37,10 @@ export interface Sandbox {
   mailchimp: MailchimpSandbox;
   slack: SlackSandbox;
   stripe: StripeSandbox;
+  shopify: ShopifySandbox;
+  shipbob: ShipbobSandbox;
+  zendesk: ZendeskSandbox;
+  mandrill: MandrillSandbox;
   recorders: Record<string, RequestRecorder>;
   gatewayUrl(): string | undefined;
   setGatewayUrl(url: string): void;
@@ -58,6 +66,28 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const mailchimp = new MailchimpSandbox({ apiKey: expectedCredential(systems.mailchimp.auth) });
   const slack = new SlackSandbox({ botToken: expectedCredential(systems.slack.auth) });
   const stripe = new StripeSandbox({ secretKey: expectedCredential(systems.stripe.auth) });
+  const shopify = new ShopifySandbox({
+    accessToken: expectedCredential(systems.shopify.auth),
+    webhookSecret: webhookSecrets.shopify[0],
+    webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/shopify`,
+  });
+  const shipbobAuth = systems.shipbob.auth;
+  if (shipbobAuth.type !== 'oauth2ClientCredentials') throw new Error('the ShipBob sandbox speaks OAuth2');
+  const shipbob = new ShipbobSandbox({
+    clientId: shipbobAuth.clientId,
+    clientSecret: shipbobAuth.clientSecret,
+    webhookSecret: webhookSecrets.shipbob[0],
+    webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/shipbob`,
+    channelIds: [Number(opts.config.orderFulfillment.shipbobChannelId)],
+  });
+  const zendeskAuth = systems.zendesk.auth;
+  const zendesk = new ZendeskSandbox({
+    username: zendeskAuth.type === 'basic' ? zendeskAuth.username : '',
+    apiToken: expectedCredential(zendeskAuth),
+    signingSecret: webhookSecrets.zendesk[0],
+    webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/zendesk`,
+  });
+  const mandrill = new MandrillSandbox({ apiKey: expectedCredential(systems.mandrill.auth) });
 
   // Every stand-in, registered once: add a system here and it gets its recorder and routes.
   const standIns: SandboxSystem[] = [
@@ -65,6 +95,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     { name: 'mailchimp', router: () => mailchimp.router(), controlRouter: () => mailchimp.controlRouter() },
     { name: 'slack', router: () => slack.router(), controlRouter: () => slack.controlRouter() },
     { name: 'stripe', router: () => stripe.router(), controlRouter: () => stripe.controlRouter() },
+    { name: 'shopify', router: () => shopify.router(), controlRouter: () => shopify.controlRouter() },
+    { name: 'shipbob', router: () => shipbob.router(), controlRouter: () => shipbob.controlRouter() },
+    { name: 'zendesk', router: () => zendesk.router(), controlRouter: () => zendesk.controlRouter() },
+    { name: 'mandrill', router: () => mandrill.router(), controlRouter: () => mandrill.controlRouter() },
   ];
 
   const app = express();
@@ -96,6 +130,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     mailchimp,
     slack,
     stripe,
+    shopify,
+    shipbob,
+    zendesk,
+    mandrill,
     recorders,
     gatewayUrl: () => gatewayUrl,
     setGatewayUrl: (url) => (gatewayUrl = url),
