@@ -1,8 +1,14 @@
 /** THE CATALOG: every integration Switchboard runs. Add one entry here per integration. */
 import { contactSyncIntegration } from './contactSync';
+import { orderFulfillmentIntegration } from './orderFulfillment';
+import { ticketSurveyIntegration } from './ticketSurvey';
 import type { InboundEvent, IntegrationDefinition } from './types';
 
-export const CATALOG: readonly IntegrationDefinition[] = [contactSyncIntegration];
+export const CATALOG: readonly IntegrationDefinition[] = [
+  contactSyncIntegration,
+  orderFulfillmentIntegration,
+  ticketSurveyIntegration,
+];
 
 export function findIntegration(id: string): IntegrationDefinition | undefined {
   return CATALOG.find((i) => i.id === id);

@@ -1,2 +1,4 @@
 /** Every workflow the worker runs; the worker bundles this file. */
 export { contactSync } from './contactSync';
+export { orderFulfillment } from './orderFulfillment';
+export { ticketSurvey } from './ticketSurvey';
