@@ -79,6 +79,18 @@ export interface Config {
   systems: Record<SystemName, SystemConfig>;
   alerts: { webhookUrl?: string };
   contactSync: { mailchimpListId: string; idleTimeout: Duration };
+  /** The scheduled full sync: every CRM contact, page by page; interval 'off' disables the schedule. */
+  contactFullSync: { interval: Duration | 'off'; pageSize: number; pagesPerRun: number; concurrency: number };
+  dealWon: {
+    slackChannel: string;
+    /** Deals at or above this amount (deal currency, major units) are announced on Slack. */
+    slackThreshold: number;
+    financeChannel: string;
+    currency: string;
+    daysUntilDue: number;
+    /** Pipeline stage ids that mean "won" (closedwon in the default pipeline). */
+    wonStages: string[];
+  };
   orderFulfillment: { shipbobChannelId: string; shippingMethod: string; maxWait: Duration };
   ticketSurvey: { delay: Duration; mandrillTemplate: string; fromEmail: string; surveyUrl: string };
 }
@@ -278,6 +290,30 @@ export function loadConfig(env: Env = process.env): Config {
         z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 30s or 5m'),
         '1m',
       ) as Duration,
+    },
+    contactFullSync: {
+      interval: read(
+        env,
+        'CONTACT_FULL_SYNC_INTERVAL',
+        z.string().regex(/^(\d+(s|m|h|d)|off)$/, 'a duration like 6h or 1d, or off'),
+        '6h',
+      ) as Duration | 'off',
+      pageSize: read(env, 'CONTACT_FULL_SYNC_PAGE_SIZE', positiveInt.max(100), '100'),
+      pagesPerRun: read(env, 'CONTACT_FULL_SYNC_PAGES_PER_RUN', positiveInt, '10'),
+      concurrency: read(env, 'CONTACT_FULL_SYNC_CONCURRENCY', positiveInt.max(100), '20'),
+    },
+    dealWon: {
+      slackChannel: read(env, 'DEAL_WON_SLACK_CHANNEL', z.string().min(1), '#sales'),
+      slackThreshold: read(env, 'DEAL_WON_SLACK_THRESHOLD', z.coerce.number().min(0), '10000'),
+      financeChannel: read(env, 'DEAL_WON_FINANCE_CHANNEL', z.string().min(1), '#finance'),
+      currency: read(
+        env,
+        'DEAL_WON_CURRENCY',
+        z.string().regex(/^[a-zA-Z]{3}$/, 'an ISO currency code'),
+        'usd',
+      ).toLowerCase(),
+      daysUntilDue: read(env, 'DEAL_WON_DAYS_UNTIL_DUE', positiveInt, '30'),
+      wonStages: read(env, 'DEAL_WON_STAGES', list.pipe(z.array(z.string()).min(1)), 'closedwon'),
     },
     orderFulfillment: {
       shipbobChannelId: read(

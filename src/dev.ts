@@ -9,9 +9,10 @@ import { startGateway } from './gateway';
 import { logger } from './logger';
 import { startSandbox } from './sandbox/server';
 import { seedSandbox } from './sandbox/seed';
-import { connectWorker } from './temporal/connection';
+import { connectWorker, createClient } from './temporal/connection';
 import { DevServer, startDevServer } from './temporal/devServer';
 import { installRuntimeLogger } from './temporal/runtime';
+import { ensureSchedules } from './temporal/schedules';
 import { createWorkers } from './temporal/workers';
 
 async function main(): Promise<void> {
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     activities: createActivities({ config: cfg, logger }),
   });
   const workersDone = workers.run();
+  await ensureSchedules(createClient(cfg.temporal, address), cfg, logger);
   const gateway = await startGateway(cfg.port, address);
 
   const uiUrl = devServer?.uiUrl ?? cfg.temporal.webUiUrl;

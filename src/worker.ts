@@ -2,8 +2,9 @@
 import { createActivities } from './activities';
 import { config } from './config';
 import { logger } from './logger';
-import { connectWorker } from './temporal/connection';
+import { connectWorker, createClient } from './temporal/connection';
 import { installRuntimeLogger } from './temporal/runtime';
+import { ensureSchedules } from './temporal/schedules';
 import { createWorkers } from './temporal/workers';
 
 export async function main(): Promise<void> {
@@ -19,6 +20,8 @@ export async function main(): Promise<void> {
   // The SDK's default handlers already shut workers down on SIGINT/SIGTERM; we log and let run() settle.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => logger.info({ signal }, 'draining workers'));
+  // Every worker process ensures the schedules: idempotent, and no separate deploy step to forget.
+  await ensureSchedules(createClient(cfg.temporal, address), cfg, logger);
   logger.info({ address, taskQueue: cfg.temporal.taskQueue }, 'workers running');
   await set.run();
   await connection.close();

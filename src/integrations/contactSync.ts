@@ -26,11 +26,22 @@ export const contactSyncIntegration: IntegrationDefinition = {
   title: 'CRM contacts → email marketing list',
   description:
     'Keeps the Mailchimp audience in step with HubSpot: every contact created or changed in HubSpot is read ' +
-    'back from the CRM and upserted as a list member (opted-out contacts stay as unsubscribed).',
+    'back from the CRM and upserted as a list member (opted-out contacts stay as unsubscribed); a deleted ' +
+    'contact is archived in Mailchimp, a GDPR deletion erases the member. A scheduled full sync ' +
+    '(contact-full-sync) catches anything a webhook missed.',
   workflow: 'contactSync',
   triggers: {
     webhooks: [
-      { source: 'hubspot', eventTypes: ['contact.creation', 'contact.propertyChange', 'contact.restore'] },
+      {
+        source: 'hubspot',
+        eventTypes: [
+          'contact.creation',
+          'contact.propertyChange',
+          'contact.restore',
+          'contact.deletion',
+          'contact.privacyDeletion',
+        ],
+      },
     ],
     manual: true,
   },

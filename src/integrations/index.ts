@@ -2,10 +2,15 @@
 import { contactSyncIntegration } from './contactSync';
 import { orderFulfillmentIntegration } from './orderFulfillment';
 import { ticketSurveyIntegration } from './ticketSurvey';
+import type { Config } from '../config';
+import { contactFullSyncIntegration } from './contactFullSync';
+import { dealWonIntegration } from './dealWon';
 import type { InboundEvent, IntegrationDefinition } from './types';
 
 export const CATALOG: readonly IntegrationDefinition[] = [
   contactSyncIntegration,
+  contactFullSyncIntegration,
+  dealWonIntegration,
   orderFulfillmentIntegration,
   ticketSurveyIntegration,
 ];
@@ -16,14 +21,17 @@ export function findIntegration(id: string): IntegrationDefinition | undefined {
 
 /** The integrations subscribed to this event's source and type. */
 export function subscribersOf(
-  event: Pick<InboundEvent, 'source' | 'eventType'>,
+  event: InboundEvent,
   catalog = CATALOG,
+  config?: Config,
 ): IntegrationDefinition[] {
-  return catalog.filter((i) =>
-    i.triggers.webhooks.some(
-      (w) =>
-        w.source === event.source && (w.eventTypes.includes(event.eventType) || w.eventTypes.includes('*')),
-    ),
+  return catalog.filter(
+    (i) =>
+      i.triggers.webhooks.some(
+        (w) =>
+          w.source === event.source && (w.eventTypes.includes(event.eventType) || w.eventTypes.includes('*')),
+      ) &&
+      (i.accepts?.(event, config) ?? true),
   );
 }
 

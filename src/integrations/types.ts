@@ -50,6 +50,11 @@ export interface IntegrationDefinition {
   /** How often data flows, in words ("in real time, per contact event; full sync every 6 h"). */
   frequency: string;
   fieldMaps: Record<string, FieldMap>;
+  /**
+   * A finer filter than the event type (e.g. only a deal's stage moving to won); absent = every event of
+   * the subscribed types. Runs in the gateway, before any run starts.
+   */
+  accepts?(event: InboundEvent, config?: Config): boolean;
   /** The event → run plan. Deterministic: the same event always gives the same workflow id. */
   planFor(event: InboundEvent, config: Config): StartPlan;
   /** Body schema of POST /integrations/:id/runs, turned into an event-like plan. */

@@ -6,6 +6,12 @@
  * Every sync re-reads the contact from HubSpot, so the last write always carries the newest values, never
  * a stale payload. Duplicate deliveries (same eventId) are dropped. After `idleTimeout` without events the
  * run completes; a long-lived contact continues-as-new to keep its history small.
+ *
+ * Deletions follow HubSpot's truth too: a contact HubSpot no longer returns (deleted = archived, or merged)
+ * is archived in Mailchimp — the email platform's way to drop someone while keeping their opt-out
+ * history. A GDPR privacy deletion erases the member permanently instead. The email to act on is the last
+ * one this run synced, else read from the archived contact (HubSpot keeps it for 90 days).
+ * Opt-outs (hs_email_optout) are written as `unsubscribed` and never re-subscribed by a later sync.
  */
 import type { Duration } from '@temporalio/common';
 import {
@@ -37,6 +43,8 @@ export interface ContactSyncInput {
   pending?: ContactEvent[];
   seenEventIds?: string[];
   eventsApplied?: number;
+  /** The email last written to Mailchimp, carried across continueAsNew for deletions. */
+  lastSyncedEmail?: string;
 }
 
 export interface ContactSyncResult {
@@ -50,7 +58,12 @@ export interface ContactSyncResult {
 export const contactEventSignal = defineSignal<[ContactEvent]>('contactEvent');
 
 const hubspot = proxyActivities<Pick<Activities, 'getHubspotContact'>>(activityOptionsFor('hubspot'));
-const mailchimp = proxyActivities<Pick<Activities, 'upsertMailchimpMember'>>(activityOptionsFor('mailchimp'));
+const mailchimp = proxyActivities<
+  Pick<Activities, 'upsertMailchimpMember' | 'archiveMailchimpMember' | 'deleteMailchimpMemberPermanently'>
+>(activityOptionsFor('mailchimp'));
+
+/** HubSpot's GDPR delete: the contact is gone for good, so its member is erased, not archived. */
+const PRIVACY_DELETION = 'contact.privacyDeletion';
 
 /** Seen ids carried across continueAsNew: enough to catch a sender's retries, bounded for history size. */
 const SEEN_IDS_KEPT = 500;
@@ -59,6 +72,7 @@ const SYNCS_PER_RUN = 100;
 export async function contactSync(input: ContactSyncInput): Promise<ContactSyncResult> {
   const pending: ContactEvent[] = [];
   const seen = new Set(input.seenEventIds ?? []);
+  const state = { lastSyncedEmail: input.lastSyncedEmail };
   const result: ContactSyncResult = {
     contactId: input.contactId,
     eventsApplied: input.eventsApplied ?? 0,
@@ -84,7 +98,12 @@ export async function contactSync(input: ContactSyncInput): Promise<ContactSyncR
       if (!(await condition(() => pending.length > 0, input.idleTimeout))) break;
       const batch = pending.splice(0, pending.length);
       progress.stage = 'syncing';
-      result.lastOutcome = await syncContact(input, batch.map((e) => e.eventId).join(','));
+      result.lastOutcome = await syncContact(
+        input,
+        state,
+        batch.map((e) => e.eventId).join(','),
+        batch.some((e) => e.eventType === PRIVACY_DELETION),
+      );
       progress.step(`sync ${batch.length} event(s): ${result.lastOutcome}`);
       result.syncs++;
       result.eventsApplied += batch.length;
@@ -95,6 +114,7 @@ export async function contactSync(input: ContactSyncInput): Promise<ContactSyncR
           pending: pending.splice(0),
           seenEventIds: [...seen].slice(-SEEN_IDS_KEPT),
           eventsApplied: result.eventsApplied,
+          lastSyncedEmail: state.lastSyncedEmail,
         });
       }
     }
@@ -103,12 +123,18 @@ export async function contactSync(input: ContactSyncInput): Promise<ContactSyncR
   });
 }
 
-async function syncContact(input: ContactSyncInput, eventIds: string): Promise<string> {
+async function syncContact(
+  input: ContactSyncInput,
+  state: { lastSyncedEmail?: string },
+  eventIds: string,
+  privacyDeletion: boolean,
+): Promise<string> {
+  if (privacyDeletion) return eraseMember(input, state);
   const contact = await hubspot.getHubspotContact.executeWithOptions(
     { summary: `Read HubSpot contact ${input.contactId}` },
     [input.contactId],
   );
-  if (!contact) return 'contact no longer exists in HubSpot; nothing to sync';
+  if (!contact) return archiveMember(input, state);
   const mapped = mapContactToMailchimpMember(contact);
   if (!mapped.ok) return `skipped: ${mapped.reason}`;
   const member = await mailchimp.upsertMailchimpMember.executeWithOptions(
@@ -117,5 +143,38 @@ async function syncContact(input: ContactSyncInput, eventIds: string): Promise<s
     },
     [input.listId, mapped.member],
   );
+  state.lastSyncedEmail = mapped.member.email_address;
   return `member ${member.id} ${member.status}`;
+}
+
+async function archiveMember(input: ContactSyncInput, state: { lastSyncedEmail?: string }): Promise<string> {
+  let email = state.lastSyncedEmail;
+  if (!email) {
+    const archived = await hubspot.getHubspotContact.executeWithOptions(
+      { summary: `Read deleted HubSpot contact ${input.contactId} for its email` },
+      [input.contactId, { archived: true }],
+    );
+    email = archived?.properties.email?.trim().toLowerCase() || undefined;
+  }
+  if (!email) return 'contact deleted in HubSpot; no email known, nothing to archive';
+  const { archived } = await mailchimp.archiveMailchimpMember.executeWithOptions(
+    { summary: `Archive Mailchimp member of deleted contact ${input.contactId}` },
+    [input.listId, email],
+  );
+  return archived
+    ? 'contact deleted in HubSpot: member archived'
+    : 'contact deleted in HubSpot: no member to archive';
+}
+
+async function eraseMember(input: ContactSyncInput, state: { lastSyncedEmail?: string }): Promise<string> {
+  const email = state.lastSyncedEmail;
+  // HubSpot keeps nothing after a privacy deletion: without the email this run synced there is no member
+  // to find, and guessing is worse than reporting it.
+  if (!email) return 'privacy deletion: email not known to this run, nothing erased';
+  const { deleted } = await mailchimp.deleteMailchimpMemberPermanently.executeWithOptions(
+    { summary: `Permanently delete Mailchimp member of contact ${input.contactId} (GDPR)` },
+    [input.listId, email],
+  );
+  state.lastSyncedEmail = undefined;
+  return deleted ? 'privacy deletion: member permanently deleted' : 'privacy deletion: no member to delete';
 }

@@ -2,3 +2,5 @@
 export { contactSync } from './contactSync';
 export { orderFulfillment } from './orderFulfillment';
 export { ticketSurvey } from './ticketSurvey';
+export { contactFullSync } from './contactFullSync';
+export { dealWon } from './dealWon';
