@@ -7,6 +7,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { subscriberHash } from '../../src/activities/connectors/mailchimp';
 import type { ContactFullSyncResult } from '../../src/workflows/contactFullSync';
 import { CONTACT_FULL_SYNC_SCHEDULE_ID, ensureSchedules } from '../../src/temporal/schedules';
+import { recordHistory } from '../helpers/histories';
 import { startStack, TestStack, uniqueId } from '../helpers/stack';
 
 const CONTACTS = 5_000;
@@ -27,6 +28,7 @@ afterAll(async () => {
 });
 
 test(`a full sync pages through ${CONTACTS} contacts with continueAsNew and upserts every one`, async () => {
+  stack.sandbox.hubspot.contacts.clear();
   stack.sandbox.hubspot.seedContacts(CONTACTS, 'full');
   const workflowId = `contact-full-sync/hubspot/test-${uniqueId()}`;
   const started = Date.now();
@@ -61,6 +63,21 @@ test(`a full sync pages through ${CONTACTS} contacts with continueAsNew and upse
       `(continue-as-new every 10 pages), concurrency 50: ${seconds.toFixed(1)} s end to end, ` +
       `${(result.contacts / seconds).toFixed(0)} contacts/s (workflow-measured ${result.contactsPerSecond}/s)`,
   );
+});
+
+test('a small full sync (recorded for replay): every page synced, continue-as-new between runs', async () => {
+  stack.sandbox.hubspot.contacts.clear();
+  stack.sandbox.hubspot.seedContacts(25, 'small');
+  const workflowId = `contact-full-sync/hubspot/small-${uniqueId()}`;
+  const handle = await stack.client.workflow.start('contactFullSync', {
+    taskQueue: stack.config.temporal.taskQueue,
+    workflowId,
+    args: [{ listId: 'small-list', pageSize: 10, pagesPerRun: 2, concurrency: 4 }],
+  });
+  const result = (await handle.result()) as ContactFullSyncResult;
+  expect(result).toMatchObject({ contacts: 25, upserted: 25, failed: 0, pages: 3, runs: 2 });
+  expect(stack.sandbox.mailchimp.members('small-list')).toHaveLength(25);
+  await recordHistory(stack.client, workflowId, 'contact-full-sync');
 });
 
 test('ensureSchedules creates the full-sync schedule once, then updates it idempotently (overlap SKIP)', async () => {
