@@ -79,6 +79,7 @@ export interface Config {
   systems: Record<SystemName, SystemConfig>;
   alerts: { webhookUrl?: string };
   contactSync: { mailchimpListId: string; idleTimeout: Duration };
+  addressPropagation: { idleTimeout: Duration; targetTimeout: Duration };
   /** The scheduled full sync: every CRM contact, page by page; interval 'off' disables the schedule. */
   contactFullSync: { interval: Duration | 'off'; pageSize: number; pagesPerRun: number; concurrency: number };
   dealWon: {
@@ -102,6 +103,7 @@ const positiveInt = z.coerce.number().int().positive();
 const positiveNumber = z.coerce.number().positive();
 const url = z.url();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const durationString = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30s, 5m or 24h');
 const list = z.string().transform((v) =>
   v
     .split(',')
@@ -282,6 +284,11 @@ export function loadConfig(env: Env = process.env): Config {
     sandbox: { port: sandboxPort, baseUrl: sandboxBaseUrl },
     systems,
     alerts: { webhookUrl: optional(env, 'ALERT_WEBHOOK_URL') && read(env, 'ALERT_WEBHOOK_URL', url) },
+    addressPropagation: {
+      idleTimeout: read(env, 'ADDRESS_PROPAGATION_IDLE_TIMEOUT', durationString, '30s') as Duration,
+      // How long one target may keep failing (all retries) before the run reports it as failed.
+      targetTimeout: read(env, 'ADDRESS_PROPAGATION_TARGET_TIMEOUT', durationString, '10m') as Duration,
+    },
     contactSync: {
       mailchimpListId: read(env, 'MAILCHIMP_LIST_ID', z.string().min(1), dev('sandbox-list')),
       idleTimeout: read(

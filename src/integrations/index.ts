@@ -5,12 +5,14 @@ import { ticketSurveyIntegration } from './ticketSurvey';
 import type { Config } from '../config';
 import { contactFullSyncIntegration } from './contactFullSync';
 import { dealWonIntegration } from './dealWon';
+import { addressPropagationIntegration } from './addressPropagation';
 import type { InboundEvent, IntegrationDefinition } from './types';
 
 export const CATALOG: readonly IntegrationDefinition[] = [
   contactSyncIntegration,
   contactFullSyncIntegration,
   dealWonIntegration,
+  addressPropagationIntegration,
   orderFulfillmentIntegration,
   ticketSurveyIntegration,
 ];

@@ -297,13 +297,25 @@ export class HubspotSandbox {
     /** Create or change a contact, then send HubSpot's webhook for it; answers with the gateway's reply. */
     router.post('/contacts/:id', async (req, res) => {
       const existed = this.contacts.has(req.params.id);
-      this.upsertContact(req.params.id, (req.body?.properties ?? {}) as Record<string, string>);
-      const reply = await this.sendWebhook([
-        {
-          subscriptionType: existed ? 'contact.propertyChange' : 'contact.creation',
-          objectId: req.params.id,
-        },
-      ]);
+      const properties = (req.body?.properties ?? {}) as Record<string, string>;
+      this.upsertContact(req.params.id, properties);
+      // Like HubSpot: one propertyChange event per changed property, batched in one request.
+      const changes = Object.entries(properties).map(([propertyName, propertyValue]) => ({
+        subscriptionType: 'contact.propertyChange',
+        objectId: req.params.id,
+        propertyName,
+        propertyValue,
+      }));
+      const reply = await this.sendWebhook(
+        existed && changes.length > 0
+          ? changes
+          : [
+              {
+                subscriptionType: existed ? 'contact.propertyChange' : 'contact.creation',
+                objectId: req.params.id,
+              },
+            ],
+      );
       res.status(200).json({ webhook: reply });
     });
     /** Delete (archive) a contact, then send HubSpot's `contact.deletion` webhook. */

@@ -285,6 +285,14 @@ export class ShopifySandbox {
       if (order) res.json({ fulfillments: this.fulfillments.get(order.id) ?? [] });
     });
     router.post('/fulfillments.json', (req, res) => this.createFulfillment(req.body, res));
+    router.get('/customers/search.json', (req, res) => {
+      const m = /^email:(\S+)$/.exec(String(req.query.query ?? '').trim());
+      const email = m?.[1].toLowerCase();
+      const found = [...this.customers.values()].filter(
+        (c) => email !== undefined && c.email.toLowerCase() === email,
+      );
+      res.json({ customers: found.slice(0, Number(req.query.limit ?? 50)) });
+    });
     router.get('/customers/:id.json', (req, res) => {
       const customer = this.customers.get(Number(req.params.id));
       if (!customer) errors(res, 404, 'Not Found');

@@ -15,8 +15,32 @@ export interface SandboxStripeCustomer {
   email: string | null;
   name: string | null;
   phone: string | null;
+  address: StripeAddress | null;
   metadata: Meta;
   created: number;
+}
+
+export interface StripeAddress {
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  country: string | null;
+}
+
+/** Stripe replaces the address hash as a whole; omitted sub-fields become null. */
+function address(v: unknown): StripeAddress | null {
+  if (!v || typeof v !== 'object') return null;
+  const a = v as Record<string, unknown>;
+  return {
+    line1: str(a.line1),
+    line2: str(a.line2),
+    city: str(a.city),
+    state: str(a.state),
+    postal_code: str(a.postal_code),
+    country: str(a.country),
+  };
 }
 
 export interface SandboxStripeInvoiceItem {
@@ -150,6 +174,7 @@ export class StripeSandbox {
         email: str(b.email),
         name: str(b.name),
         phone: str(b.phone),
+        address: address(b.address),
         metadata: meta(b.metadata),
         created: now(),
       };
@@ -168,6 +193,7 @@ export class StripeSandbox {
       if (b.email !== undefined) c.email = str(b.email);
       if (b.name !== undefined) c.name = str(b.name);
       if (b.phone !== undefined) c.phone = str(b.phone);
+      if (b.address !== undefined) c.address = address(b.address);
       if (b.metadata !== undefined) c.metadata = { ...c.metadata, ...meta(b.metadata) };
       res.json(c);
     });

@@ -14,25 +14,15 @@
  * Opt-outs (hs_email_optout) are written as `unsubscribed` and never re-subscribed by a later sync.
  */
 import type { Duration } from '@temporalio/common';
-import {
-  condition,
-  continueAsNew,
-  defineSignal,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { continueAsNew, defineSignal, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { mapContactToMailchimpMember } from '../mapping/contactToMailchimp';
 import { activityOptionsFor } from '../systems';
 import { alertOnFailure } from './failureAlert';
 import { trackProgress } from './progress';
+import { RecordEvent, recordInbox } from './recordEvents';
 
-export interface ContactEvent {
-  eventId: string;
-  eventType: string;
-  occurredAt: number;
-}
+export type ContactEvent = RecordEvent;
 
 export interface ContactSyncInput {
   contactId: string;
@@ -65,13 +55,9 @@ const mailchimp = proxyActivities<
 /** HubSpot's GDPR delete: the contact is gone for good, so its member is erased, not archived. */
 const PRIVACY_DELETION = 'contact.privacyDeletion';
 
-/** Seen ids carried across continueAsNew: enough to catch a sender's retries, bounded for history size. */
-const SEEN_IDS_KEPT = 500;
 const SYNCS_PER_RUN = 100;
 
 export async function contactSync(input: ContactSyncInput): Promise<ContactSyncResult> {
-  const pending: ContactEvent[] = [];
-  const seen = new Set(input.seenEventIds ?? []);
   const state = { lastSyncedEmail: input.lastSyncedEmail };
   const result: ContactSyncResult = {
     contactId: input.contactId,
@@ -81,22 +67,13 @@ export async function contactSync(input: ContactSyncInput): Promise<ContactSyncR
   };
   const progress = trackProgress('contact-sync', result as unknown as Record<string, unknown>);
 
-  const accept = (event: ContactEvent) => {
-    if (seen.has(event.eventId)) {
-      result.duplicatesIgnored++;
-      return;
-    }
-    seen.add(event.eventId);
-    pending.push(event);
-  };
-  (input.pending ?? []).forEach(accept);
-  setHandler(contactEventSignal, accept);
+  const inbox = recordInbox(contactEventSignal, input, result);
 
   return alertOnFailure(progress, input.contactId, async () => {
     for (;;) {
       progress.stage = 'waiting for events';
-      if (!(await condition(() => pending.length > 0, input.idleTimeout))) break;
-      const batch = pending.splice(0, pending.length);
+      const batch = await inbox.nextBatch(input.idleTimeout);
+      if (!batch) break;
       progress.stage = 'syncing';
       result.lastOutcome = await syncContact(
         input,
@@ -111,8 +88,7 @@ export async function contactSync(input: ContactSyncInput): Promise<ContactSyncR
       if (result.syncs >= SYNCS_PER_RUN || workflowInfo().continueAsNewSuggested) {
         return continueAsNew<typeof contactSync>({
           ...input,
-          pending: pending.splice(0),
-          seenEventIds: [...seen].slice(-SEEN_IDS_KEPT),
+          ...inbox.handOver(),
           eventsApplied: result.eventsApplied,
           lastSyncedEmail: state.lastSyncedEmail,
         });

@@ -16,6 +16,16 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
+/** Tells a human about this run (integration, record, error, link to the run in the Web UI). */
+export async function sendAlert(
+  integration: string,
+  recordId: string | undefined,
+  error: string,
+): Promise<void> {
+  const { workflowId, runId } = workflowInfo();
+  await raiseRunFailureAlert({ integration, workflowId, runId, recordId, error });
+}
+
 export async function alertOnFailure<T>(
   progress: RunProgress,
   recordId: string | undefined,
@@ -27,14 +37,7 @@ export async function alertOnFailure<T>(
     if (isCancellation(err)) throw err;
     progress.stage = 'failed';
     progress.lastError = describeError(err);
-    const { workflowId, runId } = workflowInfo();
-    await raiseRunFailureAlert({
-      integration: progress.integration,
-      workflowId,
-      runId,
-      recordId,
-      error: progress.lastError,
-    });
+    await sendAlert(progress.integration, recordId, progress.lastError);
     throw err;
   }
 }

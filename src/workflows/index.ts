@@ -4,3 +4,4 @@ export { orderFulfillment } from './orderFulfillment';
 export { ticketSurvey } from './ticketSurvey';
 export { contactFullSync } from './contactFullSync';
 export { dealWon } from './dealWon';
+export { addressPropagation } from './addressPropagation';

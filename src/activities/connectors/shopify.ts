@@ -187,6 +187,17 @@ export function createShopifyActivities(http: HttpClient) {
       return { outcome: 'created', fulfillment: res.fulfillment };
     },
 
+    /** `GET /customers/search.json?query=email:…`: the customer with this email, if the shop has one. */
+    async findShopifyCustomerByEmail(email: string): Promise<ShopifyCustomer | null> {
+      const res = await http.request('shopify', {
+        method: 'GET',
+        path: '/customers/search.json',
+        query: { query: `email:${email}`, limit: 1 },
+        schema: z.object({ customers: z.array(shopifyCustomerSchema) }),
+      });
+      return res.customers[0] ?? null;
+    },
+
     async getShopifyCustomer(customerId: string | number): Promise<ShopifyCustomer | null> {
       const res = await http.request('shopify', {
         method: 'GET',

@@ -13,10 +13,21 @@ export const stripeCustomerSchema = z
     object: z.literal('customer'),
     email: z.string().nullable(),
     name: z.string().nullish(),
+    address: z
+      .object({
+        line1: z.string().nullish(),
+        line2: z.string().nullish(),
+        city: z.string().nullish(),
+        state: z.string().nullish(),
+        postal_code: z.string().nullish(),
+        country: z.string().nullish(),
+      })
+      .nullish(),
     metadata: z.record(z.string(), z.string()).optional(),
   })
   .loose();
 export type StripeCustomer = z.infer<typeof stripeCustomerSchema>;
+export type StripeAddress = NonNullable<StripeCustomer['address']>;
 
 const stripeListSchema = <T extends z.ZodType>(item: T) =>
   z.object({ object: z.enum(['list', 'search_result']), data: z.array(item), has_more: z.boolean() });
@@ -93,6 +104,25 @@ export function createStripeActivities(http: HttpClient) {
 
     async findStripeCustomerByEmail(email: string): Promise<StripeCustomer | null> {
       return (await listCustomersByEmail(email)).data[0] ?? null;
+    },
+
+    async getStripeCustomer(customerId: string): Promise<StripeCustomer | null> {
+      return http.request('stripe', {
+        method: 'GET',
+        path: `/v1/customers/${encodeURIComponent(customerId)}`,
+        schema: stripeCustomerSchema,
+        nullOn: [404],
+      });
+    },
+
+    /** `POST /v1/customers/{id}` with the whole address hash (Stripe replaces it as a unit). */
+    async updateStripeCustomerAddress(customerId: string, address: StripeAddress): Promise<StripeCustomer> {
+      return http.request('stripe', {
+        method: 'POST',
+        path: `/v1/customers/${encodeURIComponent(customerId)}`,
+        form: { address: Object.fromEntries(Object.entries(address).map(([k, v]) => [k, v ?? ''])) },
+        schema: stripeCustomerSchema,
+      });
     },
 
     /**

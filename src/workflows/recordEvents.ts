@@ -1,0 +1,52 @@
+/**
+ * The inbox of a per-record entity workflow: events arrive by signal (signalWithStart from the gateway),
+ * duplicates (same eventId, a sender's retry) are dropped, and the workflow takes everything pending as
+ * one batch — a burst about one record becomes one sync that reads the record's newest state.
+ * The seen ids travel across continueAsNew, bounded so the history stays small.
+ */
+import type { Duration } from '@temporalio/common';
+import { condition, setHandler, SignalDefinition } from '@temporalio/workflow';
+
+export interface RecordEvent {
+  eventId: string;
+  eventType: string;
+  occurredAt: number;
+}
+
+export interface RecordInboxState {
+  pending?: RecordEvent[];
+  seenEventIds?: string[];
+}
+
+const SEEN_IDS_KEPT = 500;
+
+export function recordInbox<E extends RecordEvent>(
+  signal: SignalDefinition<[E]>,
+  initial: { pending?: E[]; seenEventIds?: string[] },
+  counters: { duplicatesIgnored: number },
+) {
+  const pending: E[] = [];
+  const seen = new Set(initial.seenEventIds ?? []);
+  const accept = (event: E) => {
+    if (seen.has(event.eventId)) {
+      counters.duplicatesIgnored++;
+      return;
+    }
+    seen.add(event.eventId);
+    pending.push(event);
+  };
+  (initial.pending ?? []).forEach(accept);
+  setHandler(signal, accept);
+
+  return {
+    /** Every pending event, or undefined once `idleTimeout` passed with none: the run may complete. */
+    async nextBatch(idleTimeout: Duration): Promise<E[] | undefined> {
+      if (!(await condition(() => pending.length > 0, idleTimeout))) return undefined;
+      return pending.splice(0, pending.length);
+    },
+    /** What a continued-as-new run needs to go on where this one stopped. */
+    handOver(): { pending: E[]; seenEventIds: string[] } {
+      return { pending: pending.splice(0), seenEventIds: [...seen].slice(-SEEN_IDS_KEPT) };
+    },
+  };
+}
