@@ -201,6 +201,7 @@ async function propagate(
   result: AddressPropagationResult,
 ): Promise<string> {
   const source = await systems[input.source].read(input.recordId);
+  const previous = result.targets;
   result.targets = {};
   if (!source) return `${input.source} record ${input.recordId} no longer exists`;
   if (!source.email) return `${input.source} record ${input.recordId} has no email to match other systems by`;
@@ -223,7 +224,9 @@ async function propagate(
       }
     }),
   );
-  result.targets = Object.fromEntries(outcomes);
+  result.targets = Object.fromEntries(
+    outcomes.map(([system, outcome]) => [system, keepEarlierUpdate(previous[system], outcome)]),
+  );
   return outcomes.map(([s, o]) => `${s} ${o.status}`).join(', ');
 }
 
@@ -234,4 +237,14 @@ async function alertTargetsFailed(input: AddressPropagationInput, error: string)
     `${input.source}:${input.recordId}`,
     `address not propagated to ${error}`,
   );
+}
+
+/**
+ * Events of one burst may reach the run in two batches: the first propagation writes, the second finds
+ * every target already equal. The run still reports the write it made.
+ */
+function keepEarlierUpdate(previous: TargetOutcome | undefined, next: TargetOutcome): TargetOutcome {
+  return previous?.status === 'updated' && next.status === 'unchanged' && previous.id === next.id
+    ? previous
+    : next;
 }
