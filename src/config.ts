@@ -56,7 +56,10 @@ export interface Config {
   logLevel: string;
   /** The public origin senders sign against (HubSpot v3 signs the full URL); else taken from the request. */
   publicBaseUrl?: string;
+  /** Keys for the management API (Authorization: Bearer): full access. */
   apiKeys: string[];
+  /** Keys that may only read (GET): dashboards, on-call tooling. */
+  apiReadKeys: string[];
   webhookBodyLimitBytes: number;
   webhookSecrets: Record<WebhookSource, string[]>;
   genericWebhook: { header: string; encoding: 'hex' | 'base64'; prefix: string };
@@ -247,6 +250,12 @@ export function loadConfig(env: Env = process.env): Config {
       'API_KEYS',
       list.pipe(z.array(z.string().min(16, 'keys need 16+ characters')).min(1)),
       dev('sandbox-api-key-change-me'),
+    ),
+    apiReadKeys: read(
+      env,
+      'API_READ_KEYS',
+      list.pipe(z.array(z.string().min(16, 'keys need 16+ characters'))),
+      '',
     ),
     webhookBodyLimitBytes: read(env, 'WEBHOOK_BODY_LIMIT_BYTES', positiveInt, String(1024 * 1024)),
     webhookSecrets: {
