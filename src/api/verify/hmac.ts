@@ -25,6 +25,23 @@ export function anySecretMatches(
   return matched;
 }
 
+/**
+ * Strictly decodes a received signature. Buffer.from silently skips characters that are not hex/base64,
+ * so "<valid hex>garbage" would decode to the valid digest: anything not canonical is no signature at all.
+ */
+export function decodeSignature(value: string, encoding: 'hex' | 'base64'): Buffer | undefined {
+  const canonical =
+    encoding === 'hex'
+      ? /^(?:[0-9a-fA-F]{2})+$/.test(value)
+      : value.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
+  return canonical ? Buffer.from(value, encoding) : undefined;
+}
+
+/** Reads a Unix timestamp in seconds, as Stripe, Slack and Standard Webhooks send it, into ms. */
+export function secondsToMs(value: string): number {
+  return /^\d{1,12}$/.test(value) ? Number(value) * 1000 : NaN;
+}
+
 /** Timestamps outside the tolerance window are replays (or clocks far apart): rejected. */
 export function withinTolerance(timestampMs: number, toleranceMs: number, now = Date.now()): boolean {
   return Number.isFinite(timestampMs) && Math.abs(now - timestampMs) <= toleranceMs;
