@@ -37,6 +37,9 @@ async function main(): Promise<void> {
   const gatewayUrl = `http://localhost:${cfg.port}`;
   const sandbox = await startSandbox({ port: cfg.sandbox.port, config: cfg, gatewayUrl });
   seedSandbox(sandbox, cfg);
+  // Outside production, failed-run alerts go to the sandbox's Slack-compatible receiver unless
+  // ALERT_WEBHOOK_URL says otherwise, so the demo shows them (GET /_sandbox/alerts/messages).
+  if (!cfg.production && !cfg.alerts.webhookUrl) cfg.alerts.webhookUrl = sandbox.alertWebhookUrl;
 
   const connection = await connectWorker(cfg.temporal, address);
   const workers = await createWorkers({
@@ -58,6 +61,8 @@ async function main(): Promise<void> {
       `  Temporal UI    ${uiUrl}   (filter: Integration = "contact-sync")`,
       `  Temporal gRPC  ${address}`,
       `  sandbox APIs   ${sandbox.url}   (HubSpot at /hubspot, Mailchimp at /mailchimp)`,
+      // A real incoming-webhook URL is a secret: only the sandbox's own is printed.
+      `  alerts         ${cfg.alerts.webhookUrl === sandbox.alertWebhookUrl ? `GET ${sandbox.url}/_sandbox/alerts/messages` : cfg.alerts.webhookUrl ? 'ALERT_WEBHOOK_URL' : 'logged only'}   (faults: ${sandbox.url}/_sandbox/<system>/faults)`,
       '',
       'Fire a signed HubSpot webhook (the sandbox changes contact 101 and signs the webhook like HubSpot):',
       `  curl -s -X POST ${sandbox.url}/_sandbox/hubspot/contacts/101 -H 'content-type: application/json' \\`,

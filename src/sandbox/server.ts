@@ -1,11 +1,16 @@
 /**
  * The sandbox: local stand-ins of the external SaaS APIs, one process, one port. Each system lives under
  * its own prefix (`/hubspot`, `/mailchimp`…), so a connector's base URL is the only thing that differs
- * from the real service. Control endpoints for tests and the demo live under `/_sandbox/<system>`.
+ * from the real service. Control endpoints for tests and the demo live under `/_sandbox/<system>`; every
+ * system has fault injection in front of its API (`/_sandbox/<system>/faults`, see ./faults). A
+ * Slack-compatible incoming webhook at `/alerts/hook` receives the run-failure alerts
+ * (`GET /_sandbox/alerts/messages`).
  */
 import type { Server } from 'node:http';
 import express, { Router } from 'express';
 import type { AuthConfig, Config } from '../config';
+import { AlertReceiver } from './alerts';
+import { ERROR_BODIES, FaultInjector } from './faults';
 import { HubspotSandbox } from './hubspot';
 import { MailchimpSandbox } from './mailchimp';
 import { MandrillSandbox } from './mandrill';
@@ -42,6 +47,10 @@ export interface Sandbox {
   zendesk: ZendeskSandbox;
   mandrill: MandrillSandbox;
   recorders: Record<string, RequestRecorder>;
+  faults: Record<string, FaultInjector>;
+  alerts: AlertReceiver;
+  /** The Slack-compatible incoming-webhook URL of the alert receiver. */
+  alertWebhookUrl: string;
   gatewayUrl(): string | undefined;
   setGatewayUrl(url: string): void;
   close(): Promise<void>;
@@ -104,17 +113,25 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const app = express();
   app.disable('x-powered-by');
   const recorders: Record<string, RequestRecorder> = {};
+  const faults: Record<string, FaultInjector> = {};
   for (const system of standIns) {
     const recorder = (recorders[system.name] = new RequestRecorder());
+    const injector = (faults[system.name] = new FaultInjector(system.name, ERROR_BODIES[system.name]));
     app.use(
       `/${system.name}`,
       express.json(),
       express.urlencoded({ extended: true }),
+      // Recorded first, so what a test reads includes the requests the faults answered.
       recorder.middleware(),
+      injector.middleware(),
       system.router(),
     );
+    app.use(`/_sandbox/${system.name}/faults`, injector.controlRouter());
     if (system.controlRouter) app.use(`/_sandbox/${system.name}`, express.json(), system.controlRouter());
   }
+  const alerts = new AlertReceiver();
+  app.use('/alerts', alerts.router());
+  app.use('/_sandbox/alerts', alerts.controlRouter());
   app.get('/_sandbox/:system/requests', (req, res) => {
     res.json(recorders[req.params.system]?.requests ?? []);
   });
@@ -135,6 +152,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     zendesk,
     mandrill,
     recorders,
+    faults,
+    alerts,
+    alertWebhookUrl: `http://127.0.0.1:${port}/alerts/hook`,
     gatewayUrl: () => gatewayUrl,
     setGatewayUrl: (url) => (gatewayUrl = url),
     close: () =>

@@ -15,10 +15,16 @@ const tokenResponse = z.object({
 interface CachedToken {
   accessToken: string;
   expiresAt: number;
+  /** When the token is replaced: shortly before it expires, so a request never leaves with a dying one. */
+  refreshAt: number;
 }
 
-/** Tokens are refreshed this long before they expire, so a request never leaves with a dying token. */
+/**
+ * Tokens are replaced this long before they expire — or a fifth of their lifetime for short-lived ones,
+ * so a 60-second token is not treated as already expired.
+ */
 const EXPIRY_MARGIN_MS = 30_000;
+const EXPIRY_MARGIN_SHARE = 0.2;
 
 export class TokenProvider {
   private cached?: CachedToken;
@@ -35,14 +41,22 @@ export class TokenProvider {
   }
 
   async token(now = Date.now()): Promise<string> {
-    if (this.cached && this.cached.expiresAt - EXPIRY_MARGIN_MS > now) return this.cached.accessToken;
+    if (this.cached && this.cached.refreshAt > now) return this.cached.accessToken;
     this.inFlight ??= this.fetchToken().finally(() => (this.inFlight = undefined));
     return (await this.inFlight).accessToken;
   }
 
-  /** Called on a 401: the token was revoked or expired early. The next call fetches a new one. */
+  /**
+   * Called on a 401: the token was revoked or expired early. Only that token is dropped, so when many
+   * concurrent calls are rejected with it, the first one's refresh serves them all.
+   */
   invalidate(rejected: string): void {
     if (this.cached?.accessToken === rejected) this.cached = undefined;
+  }
+
+  /** The tokens this provider holds now, for redaction (a rotated refresh token is not in config). */
+  heldSecrets(): string[] {
+    return [this.cached?.accessToken, this.refreshToken].filter((s): s is string => Boolean(s));
   }
 
   private async fetchToken(): Promise<CachedToken> {
@@ -68,7 +82,13 @@ export class TokenProvider {
     if (!parsed.success) throw new TokenError(res.status, 'token endpoint returned no access_token');
     if (parsed.data.refresh_token) this.refreshToken = parsed.data.refresh_token;
     const expiresInMs = (parsed.data.expires_in ?? 3600) * 1000;
-    this.cached = { accessToken: parsed.data.access_token, expiresAt: Date.now() + expiresInMs };
+    const now = Date.now();
+    const margin = Math.min(EXPIRY_MARGIN_MS, expiresInMs * EXPIRY_MARGIN_SHARE);
+    this.cached = {
+      accessToken: parsed.data.access_token,
+      expiresAt: now + expiresInMs,
+      refreshAt: now + expiresInMs - margin,
+    };
     return this.cached;
   }
 }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Config, SystemConfig } from '../../config';
 import type { SystemName } from '../../systems';
 import { applyAuth, TokenError, TokenProvider } from './auth';
+import { redactSecrets, secretsOf } from './redact';
 import {
   apiRateLimitedError,
   apiRequestError,
@@ -56,9 +57,18 @@ export interface HttpClientOptions {
 export class HttpClient {
   private readonly tokens = new Map<SystemName, TokenProvider>();
   private readonly fetchImpl: typeof fetch;
+  /** Every configured credential, in the forms it travels in: never allowed into a failure message. */
+  private readonly configuredSecrets: string[];
 
   constructor(private readonly options: HttpClientOptions) {
     this.fetchImpl = options.fetchImpl ?? fetch;
+    this.configuredSecrets = Object.values(options.systems).flatMap((s) => secretsOf(s.auth));
+  }
+
+  /** Text from outside (an API's error body, a network error) with every secret the process holds removed. */
+  redact(text: string, extra: string[] = []): string {
+    const held = [...this.tokens.values()].flatMap((t) => t.heldSecrets());
+    return redactSecrets(text, [...this.configuredSecrets, ...held, ...extra]);
   }
 
   system(name: SystemName): SystemConfig {
@@ -82,17 +92,21 @@ export class HttpClient {
     const summary: RequestSummary = { system, method: req.method, path: req.path };
     const first = await this.send(system, req, summary);
     // One 401 with an OAuth token: the token may have been revoked early; fetch a new one and retry once.
-    const res =
-      first.status === 401 && first.oauthToken
-        ? await this.send(system, req, summary, first.oauthToken)
-        : first;
+    let res = first;
+    if (first.status === 401 && first.oauthToken) {
+      await first.response.body?.cancel().catch(() => undefined); // free the connection for the retry
+      res = await this.send(system, req, summary, first.oauthToken);
+    }
     return this.classify(res.response, req, summary);
   }
 
   /** POST JSON to a full URL with no system credentials (incoming-webhook style endpoints, e.g. alerts). */
   async postToUrl<S extends z.ZodType>(url: string, json: unknown, schema: S): Promise<z.output<S>> {
-    // Incoming-webhook URLs carry their secret in the path: only the host may appear in errors.
-    const summary: RequestSummary = { system: new URL(url).host, method: 'POST', path: '/…' };
+    // Incoming-webhook URLs carry their secret in the path: only the host may appear in errors, and an
+    // answer that echoes the path is scrubbed of it.
+    const target = new URL(url);
+    const summary: RequestSummary = { system: target.host, method: 'POST', path: '/…' };
+    const urlSecrets = [url, `${target.pathname}${target.search}`];
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
@@ -102,9 +116,10 @@ export class HttpClient {
         signal: AbortSignal.any([AbortSignal.timeout(10_000), ...cancellation()]),
       });
     } catch (err) {
-      throw apiUnavailableError(summary, networkReason(err));
+      throw apiUnavailableError(summary, this.redact(networkReason(err), urlSecrets));
     }
-    return (await this.classify(response, { method: 'POST', path: '/…', schema }, summary)) as z.output<S>;
+    const request = { method: 'POST' as const, path: '/…', schema };
+    return (await this.classify(response, request, summary, urlSecrets)) as z.output<S>;
   }
 
   private async send<S extends z.ZodType>(
@@ -121,9 +136,9 @@ export class HttpClient {
       auth = await applyAuth(cfg.auth, tokens);
     } catch (err) {
       if (err instanceof TokenError && err.status >= 400 && err.status < 500 && err.status !== 429) {
-        throw configError(system, err.message);
+        throw configError(system, this.redact(err.message));
       }
-      throw apiUnavailableError(summary, `token request failed: ${(err as Error).message}`);
+      throw apiUnavailableError(summary, this.redact(`token request failed: ${networkReason(err)}`));
     }
     const url = new URL(cfg.baseUrl + req.path);
     for (const [k, v] of Object.entries({ ...req.query, ...auth.query }))
@@ -176,20 +191,29 @@ export class HttpClient {
       if (ctx?.cancellationSignal.aborted) throw err; // the activity was cancelled: let the SDK report it
       const reason =
         (err as Error).name === 'TimeoutError' ? `timed out after ${cfg.timeoutMs} ms` : networkReason(err);
-      throw apiUnavailableError(summary, reason);
+      throw apiUnavailableError(summary, this.redact(reason));
     }
   }
 
-  private async classify<S extends z.ZodType>(res: Response, req: ApiRequest<S>, summary: RequestSummary) {
+  private async classify<S extends z.ZodType>(
+    res: Response,
+    req: ApiRequest<S>,
+    summary: RequestSummary,
+    extraSecrets: string[] = [],
+  ) {
     const text = await res.text().catch(() => '');
     const body = parseJson(text);
     if (req.nullOn?.includes(res.status)) return null;
-    if (res.status === 429 || (res.status === 503 && res.headers.has('retry-after'))) {
-      throw apiRateLimitedError(summary, res.status, retryAfterMs(res.headers));
+    const message = () => this.redact(apiErrorMessage(body, text), extraSecrets);
+    if (res.status === 429) {
+      throw apiRateLimitedError(summary, res.status, retryAfterMs(res.headers), message());
     }
-    if (res.status === 408 || res.status >= 500)
-      throw apiUnavailableError(summary, apiErrorMessage(body, text), res.status);
-    if (res.status >= 400) throw apiRequestError(summary, res.status, apiErrorMessage(body, text));
+    // A 503 may say when the service is back (maintenance, overload): that delay replaces the backoff.
+    if (res.status === 408 || res.status >= 500) {
+      const after = res.status === 503 ? retryAfterMs(res.headers) : undefined;
+      throw apiUnavailableError(summary, message(), res.status, after);
+    }
+    if (res.status >= 400) throw apiRequestError(summary, res.status, message());
     const parsed = req.schema.safeParse(text === '' ? {} : body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

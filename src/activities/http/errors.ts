@@ -21,30 +21,42 @@ export function apiRequestError(req: RequestSummary, status: number, apiMessage:
   });
 }
 
-/** Network errors, timeouts, 408 and 5xx: transient, retried with the system's backoff. */
+/**
+ * Network errors, timeouts, 408 and 5xx: transient, retried with the system's backoff — or, when the API
+ * said when to come back (a 503 with Retry-After), after exactly that delay.
+ */
 export function apiUnavailableError(
   req: RequestSummary,
   reason: string,
   status?: number,
+  retryAfterMs?: number,
 ): ApplicationFailure {
   return ApplicationFailure.create({
     type: 'ApiUnavailableError',
-    message: `${req.system} ${req.method} ${req.path} → ${status ?? 'no response'}: ${reason}`,
+    message: `${req.system} ${req.method} ${req.path} → ${status ?? 'no response'}: ${reason}${retryIn(retryAfterMs)}`,
     nonRetryable: false,
-    details: [{ ...req, status }],
+    nextRetryDelay: retryAfterMs,
+    details: [{ ...req, status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }],
   });
 }
 
-/** 429 (and 503 with Retry-After): retried after the delay the API asked for, not the backoff. */
-export function apiRateLimitedError(req: RequestSummary, status: number, retryAfterMs: number | undefined) {
+/** 429: retried after the delay the API asked for (Retry-After or its reset header), not the backoff. */
+export function apiRateLimitedError(
+  req: RequestSummary,
+  status: number,
+  retryAfterMs: number | undefined,
+  apiMessage?: string,
+) {
   return ApplicationFailure.create({
     type: 'ApiRateLimitedError',
-    message: `${req.system} ${req.method} ${req.path} → ${status}: rate limited${retryAfterMs !== undefined ? `, retry in ${retryAfterMs} ms` : ''}`,
+    message: `${req.system} ${req.method} ${req.path} → ${status}: rate limited${apiMessage ? ` (${apiMessage})` : ''}${retryIn(retryAfterMs)}`,
     nonRetryable: false,
     nextRetryDelay: retryAfterMs,
     details: [{ ...req, status, retryAfterMs }],
   });
 }
+
+const retryIn = (ms: number | undefined) => (ms !== undefined ? `, retry in ${ms} ms` : '');
 
 /** The API answered 2xx with a body that breaks the connector's schema: a contract change, not retried. */
 export function contractError(req: RequestSummary, issue: string): ApplicationFailure {
