@@ -69,7 +69,11 @@ test('a 400 fails the run at once (one attempt) with Mailchimp’s own message i
   const email = `forgotten.${id}@example.com`;
   // The address was erased for good (GDPR) earlier: Mailchimp refuses to re-add it by API, always.
   const mailchimp = createMailchimpActivities(new HttpClient({ systems: stack.config.systems }));
-  await mailchimp.upsertMailchimpMember(listId(), { email_address: email, status_if_new: 'subscribed' });
+  await mailchimp.upsertMailchimpMember(listId(), {
+    email_address: email,
+    status_if_new: 'subscribed',
+    merge_fields: {},
+  });
   await mailchimp.deleteMailchimpMemberPermanently(listId(), email);
   const before = memberPuts(email).length;
 
