@@ -1,6 +1,7 @@
 /** Entry point: the Express gateway process. */
 import type { Server } from 'node:http';
 import { createApp } from './api/app';
+import { createMetrics } from './api/metrics';
 import { config } from './config';
 import { logger } from './logger';
 import { createClient } from './temporal/connection';
@@ -11,7 +12,12 @@ export function startGateway(port = config().port, address?: string): Promise<Se
     cfg.temporal,
     address ?? cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`,
   );
-  const app = createApp({ config: cfg, client, logger });
+  const app = createApp({
+    config: cfg,
+    client,
+    logger,
+    metrics: createMetrics({ processMetrics: true }),
+  });
   return new Promise((resolve) => {
     const server = app.listen(port, () => resolve(server));
   });

@@ -13,6 +13,11 @@ export const REDACTED_PATHS = [
   'headers["x-slack-signature"]',
   'headers["webhook-signature"]',
   'headers["x-shopify-access-token"]',
+  'headers["x-zendesk-webhook-signature"]',
+  // A request or response object logged whole: its headers one level down.
+  '*.headers.authorization',
+  '*.headers["x-shopify-access-token"]',
+  '*.headers.cookie',
   '*.authorization',
   '*.password',
   '*.token',

@@ -15,6 +15,21 @@ export class HttpError extends Error {
 export const badRequest = (code: string, message: string) => new HttpError(400, code, message);
 export const unauthorized = (code: string, message: string) => new HttpError(401, code, message);
 export const notFound = (code: string, message: string) => new HttpError(404, code, message);
+export const conflict = (code: string, message: string) => new HttpError(409, code, message);
+
+/** A known path asked with a method it does not serve: 405 with the methods it does. */
+export const methodNotAllowed =
+  (...allowed: string[]): RequestHandler =>
+  (req) => {
+    throw new HttpError(
+      405,
+      'method_not_allowed',
+      `${req.method} is not allowed here; use ${allowed.join(', ')}`,
+      {
+        Allow: allowed.join(', '),
+      },
+    );
+  };
 export const temporalUnavailable = (retryAfterSeconds = 5) =>
   new HttpError(
     503,
@@ -41,6 +56,8 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
       log.error({ err }, 'unhandled gateway error');
       e = new HttpError(500, 'internal_error', 'internal error');
     }
+    // The request log line says which error the caller got.
+    res.locals.log = { ...(res.locals.log as object | undefined), error: e.code };
     res
       .status(e.status)
       .set(e.headers)

@@ -1,5 +1,6 @@
 /** Liveness (the process answers) and readiness (Temporal answers). */
 import { Router } from 'express';
+import { methodNotAllowed } from './errors';
 import type { Client } from '@temporalio/client';
 
 export function healthRouter(deps: { client: Client }): Router {
@@ -20,5 +21,6 @@ export function healthRouter(deps: { client: Client }): Router {
         .json({ error: { code: 'temporal_unavailable', message: 'Temporal is not reachable' } });
     }
   });
+  router.all(['/healthz', '/readyz'], methodNotAllowed('GET'));
   return router;
 }

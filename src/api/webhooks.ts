@@ -7,10 +7,18 @@
 import express, { Request, Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
-import { CATALOG, IntegrationDefinition, subscribersOf } from '../integrations';
+import { CATALOG, InboundEvent, IntegrationDefinition, StartPlan, subscribersOf } from '../integrations';
 import type { Logger } from '../logger';
 import { startRun, StartedRun } from '../temporal/startRun';
-import { badRequest, HttpError, notFound, temporalUnavailable, unauthorized } from './errors';
+import {
+  badRequest,
+  HttpError,
+  methodNotAllowed,
+  notFound,
+  temporalUnavailable,
+  unauthorized,
+} from './errors';
+import type { GatewayMetrics } from './metrics';
 import { WEBHOOK_SOURCES, WebhookSourceDefinition } from './sources';
 import { SignatureError } from './verify/hmac';
 import type { SignedRequest } from './verify/hubspot';
@@ -19,6 +27,7 @@ export interface WebhookDeps {
   config: Config;
   client: Client;
   logger: Logger;
+  metrics: GatewayMetrics;
   catalog?: readonly IntegrationDefinition[];
   sources?: Record<string, WebhookSourceDefinition>;
 }
@@ -28,6 +37,12 @@ export interface EventOutcome {
   eventType: string;
   status: 'accepted' | 'duplicate' | 'ignored';
   runs: StartedRun[];
+}
+
+interface PlannedRun {
+  event: InboundEvent;
+  integration: IntegrationDefinition;
+  plan: StartPlan;
 }
 
 export function signedRequestOf(req: Request, config: Config): SignedRequest {
@@ -40,16 +55,69 @@ export function signedRequestOf(req: Request, config: Config): SignedRequest {
   };
 }
 
+/** Every run the request's events ask for, planned before anything starts: a bad event starts nothing. */
+function planRuns(events: InboundEvent[], catalog: readonly IntegrationDefinition[], config: Config) {
+  return events.map((event) =>
+    subscribersOf(event, catalog, config).map((integration): PlannedRun => {
+      try {
+        return { event, integration, plan: integration.planFor(event, config) };
+      } catch (err) {
+        throw badRequest('invalid_event', `${event.eventType} ${event.eventId}: ${(err as Error).message}`);
+      }
+    }),
+  );
+}
+
+/**
+ * Starts every planned run. Runs for different workflow ids go side by side; events for the same one
+ * (several changes to one record in one batch) go one after another in the order they happened, so the
+ * record's entity workflow receives them in order.
+ */
+async function startPlannedRuns(
+  planned: PlannedRun[][],
+  deps: WebhookDeps,
+): Promise<Map<PlannedRun, StartedRun>> {
+  const byWorkflowId = new Map<string, PlannedRun[]>();
+  for (const run of planned.flat()) {
+    const queue = byWorkflowId.get(run.plan.workflowId) ?? [];
+    queue.push(run);
+    byWorkflowId.set(run.plan.workflowId, queue);
+  }
+  const started = new Map<PlannedRun, StartedRun>();
+  await Promise.all(
+    [...byWorkflowId.values()].map(async (queue) => {
+      queue.sort((a, b) => a.event.occurredAt - b.event.occurredAt);
+      for (const run of queue) {
+        started.set(
+          run,
+          await startRun(deps.client, deps.config.temporal.taskQueue, run.integration, run.plan, {
+            source: run.event.source,
+            eventType: run.event.eventType,
+          }),
+        );
+      }
+    }),
+  );
+  return started;
+}
+
 export function webhookRouter(deps: WebhookDeps): Router {
   const sources = deps.sources ?? WEBHOOK_SOURCES;
   const catalog = deps.catalog ?? CATALOG;
+  const { metrics } = deps;
   const router = Router();
 
   router.post(
     '/webhooks/:source',
-    (req, _res, next) => {
+    (req, res, next) => {
       if (!Object.hasOwn(sources, req.params.source))
         throw notFound('unknown_source', `no webhook source "${req.params.source}"`);
+      const source = req.params.source;
+      res.locals.log = { source };
+      res.on('finish', () => {
+        const log = res.locals.log as { outcome?: string; error?: string };
+        metrics.webhookRequests.inc({ source, outcome: log.outcome ?? log.error ?? String(res.statusCode) });
+      });
       if (!req.is('application/json'))
         throw new HttpError(415, 'unsupported_media_type', 'webhooks must be application/json');
       next();
@@ -62,7 +130,10 @@ export function webhookRouter(deps: WebhookDeps): Router {
       try {
         source.verify(signed, deps.config);
       } catch (err) {
-        if (err instanceof SignatureError) throw unauthorized(err.code, err.message);
+        if (err instanceof SignatureError) {
+          metrics.verificationFailures.inc({ source: source.name, reason: err.code });
+          throw unauthorized(err.code, err.message);
+        }
         throw err;
       }
       let json: unknown;
@@ -81,34 +152,15 @@ export function webhookRouter(deps: WebhookDeps): Router {
       }
       const handshake = source.handshake?.(parsed.data);
       if (handshake !== undefined) {
+        res.locals.log = { source: source.name, outcome: 'handshake' };
         res.status(200).json(handshake);
         return;
       }
       const events = source.toEvents(parsed.data, signed);
-      let outcomes: EventOutcome[];
+      const planned = planRuns(events, catalog, deps.config);
+      let started: Map<PlannedRun, StartedRun>;
       try {
-        outcomes = await Promise.all(
-          events.map(async (event): Promise<EventOutcome> => {
-            const subscribers = subscribersOf(event, catalog);
-            const runs = await Promise.all(
-              subscribers.map((integration) =>
-                startRun(
-                  deps.client,
-                  deps.config.temporal.taskQueue,
-                  integration,
-                  integration.planFor(event, deps.config),
-                  {
-                    source: event.source,
-                    eventType: event.eventType,
-                  },
-                ),
-              ),
-            );
-            const status =
-              runs.length === 0 ? 'ignored' : runs.every((r) => r.duplicate) ? 'duplicate' : 'accepted';
-            return { eventId: event.eventId, eventType: event.eventType, status, runs };
-          }),
-        );
+        started = await startPlannedRuns(planned, deps);
       } catch (err) {
         deps.logger.warn(
           { source: source.name, err: (err as Error).message },
@@ -116,21 +168,30 @@ export function webhookRouter(deps: WebhookDeps): Router {
         );
         throw temporalUnavailable();
       }
-      const runs = outcomes.flatMap((o) => o.runs);
-      deps.logger.info(
-        {
-          source: source.name,
-          events: outcomes.map((o) => ({ id: o.eventId, type: o.eventType, status: o.status })),
-          workflowIds: runs.map((r) => r.workflowId),
-        },
-        'webhook accepted',
-      );
-      res.status(202).json({
-        accepted: true,
-        duplicate: runs.length > 0 && runs.every((r) => r.duplicate),
-        events: outcomes,
+      const outcomes: EventOutcome[] = events.map((event, i) => {
+        const runs = planned[i].map((run) => started.get(run)!);
+        const status =
+          runs.length === 0 ? 'ignored' : runs.every((r) => r.duplicate) ? 'duplicate' : 'accepted';
+        return { eventId: event.eventId, eventType: event.eventType, status, runs };
       });
+      const runs = outcomes.flatMap((o) => o.runs);
+      for (const run of runs) {
+        if (run.duplicate) metrics.duplicates.inc({ integration: run.integration });
+        else metrics.runsStarted.inc({ integration: run.integration, trigger: 'webhook' });
+      }
+      for (const o of outcomes)
+        if (o.status === 'ignored') metrics.eventsIgnored.inc({ source: source.name });
+      const duplicate = runs.length > 0 && runs.every((r) => r.duplicate);
+      const outcome = runs.length === 0 ? 'ignored' : duplicate ? 'duplicate' : 'accepted';
+      res.locals.log = {
+        source: source.name,
+        outcome,
+        events: outcomes.map((o) => ({ id: o.eventId, type: o.eventType, status: o.status })),
+        workflowIds: runs.map((r) => r.workflowId),
+      };
+      res.status(202).json({ accepted: true, duplicate, events: outcomes });
     },
   );
+  router.all('/webhooks/:source', methodNotAllowed('POST'));
   return router;
 }

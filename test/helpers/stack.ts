@@ -122,3 +122,8 @@ let counter = 0;
 export function uniqueId(): string {
   return `${Date.now() % 1e9}${process.pid % 1000}${++counter}`;
 }
+
+/** The Authorization header the management API (runs, manual starts) takes. */
+export function apiKeyHeader(config: Config): { authorization: string } {
+  return { authorization: `Bearer ${config.apiKeys[0]}` };
+}

@@ -1,7 +1,7 @@
 /** Webhook → gateway → real Temporal dev server → worker → sandbox: what the email platform receives. */
 import { subscriberHash } from '../../src/activities/connectors/mailchimp';
 import { recordHistory } from '../helpers/histories';
-import { eventually, startStack, TestStack, uniqueId } from '../helpers/stack';
+import { apiKeyHeader, eventually, startStack, TestStack, uniqueId } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -96,7 +96,9 @@ test('GET /runs/:id reports status, integration, progress and the result', async
   await stack.client.workflow.getHandle(workflowId).result();
   await recordHistory(stack.client, workflowId, 'contact-sync');
 
-  const res = await fetch(`${stack.gatewayUrl}/runs/${encodeURIComponent(workflowId)}`);
+  const res = await fetch(`${stack.gatewayUrl}/runs/${encodeURIComponent(workflowId)}`, {
+    headers: apiKeyHeader(stack.config),
+  });
   expect(res.status).toBe(200);
   const view = (await res.json()) as { progress: { stepsDone: string[] }; closeTime: unknown };
   expect(view).toMatchObject({
@@ -111,10 +113,14 @@ test('GET /runs/:id reports status, integration, progress and the result', async
   expect(typeof view.closeTime).toBe('string');
 
   // The unencoded form works too: workflow ids contain slashes.
-  const plain = await fetch(`${stack.gatewayUrl}/runs/${workflowId}`);
+  const plain = await fetch(`${stack.gatewayUrl}/runs/${workflowId}`, {
+    headers: apiKeyHeader(stack.config),
+  });
   expect(((await plain.json()) as { workflowId: string }).workflowId).toBe(workflowId);
 
-  const missing = await fetch(`${stack.gatewayUrl}/runs/contact-sync%2Fnope`);
+  const missing = await fetch(`${stack.gatewayUrl}/runs/contact-sync%2Fnope`, {
+    headers: apiKeyHeader(stack.config),
+  });
   expect(missing.status).toBe(404);
   expect(await missing.json()).toEqual({ error: { code: 'run_not_found', message: expect.any(String) } });
 });

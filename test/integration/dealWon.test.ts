@@ -1,7 +1,7 @@
 /** deal-won through the gateway and a real dev server: exactly-once invoicing, Slack threshold, the saga. */
 import type { DealWonResult } from '../../src/workflows/dealWon';
 import { recordHistory } from '../helpers/histories';
-import { startStack, TestStack, uniqueId } from '../helpers/stack';
+import { apiKeyHeader, startStack, TestStack, uniqueId } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -124,7 +124,11 @@ test('a won deal delivered three times is announced and invoiced exactly once', 
     runs.push(run);
   expect(runs).toHaveLength(1);
 
-  const view = (await (await fetch(`${stack.gatewayUrl}/runs/deal-won/hubspot/deal-${dealId}`)).json()) as {
+  const view = (await (
+    await fetch(`${stack.gatewayUrl}/runs/deal-won/hubspot/deal-${dealId}`, {
+      headers: apiKeyHeader(stack.config),
+    })
+  ).json()) as {
     integration: string;
     recordId: string;
     progress: { stepsDone: string[] };

@@ -1,0 +1,125 @@
+/** The gateway API's shapes, as zod schemas: they type the handlers and generate /openapi.json. */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+// zod's .openapi() method, which names components in /openapi.json. Before any schema is built: zod 4
+// gives each schema its methods when it is constructed.
+extendZodWithOpenApi(z);
+
+const progressSchema = z.object({
+  integration: z.string(),
+  stage: z.string(),
+  stepsDone: z.array(z.string()),
+  lastError: z.string().optional(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const runSummarySchema = z.object({
+  workflowId: z.string(),
+  runId: z.string(),
+  status: z
+    .string()
+    .describe('running, completed, failed, canceled, terminated, continued_as_new, timed_out'),
+  integration: z.string().optional(),
+  source: z.string().optional(),
+  eventType: z.string().optional(),
+  recordId: z.string().optional(),
+  workflowType: z.string(),
+  startTime: z.string(),
+  closeTime: z.string().optional(),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+export const runViewSchema = runSummarySchema.extend({
+  historyLength: z.number(),
+  pendingActivities: z.array(
+    z.object({
+      activityType: z.string(),
+      attempt: z.number(),
+      state: z.string().optional(),
+      lastFailure: z.string().optional(),
+    }),
+  ),
+  progress: progressSchema.optional(),
+  result: z.unknown().optional(),
+  failure: z.object({ message: z.string(), cause: z.string().optional() }).optional(),
+});
+export type RunView = z.infer<typeof runViewSchema>;
+
+export const runListQuerySchema = z.object({
+  integration: z.string().min(1).optional(),
+  status: z
+    .enum(['running', 'completed', 'failed', 'canceled', 'terminated', 'continued_as_new', 'timed_out'])
+    .optional(),
+  source: z.string().min(1).optional(),
+  eventType: z.string().min(1).optional(),
+  recordId: z.string().min(1).optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  pageToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'a pageToken from a previous answer')
+    .optional(),
+});
+export type RunListQuery = z.infer<typeof runListQuerySchema>;
+
+export const runListSchema = z.object({
+  runs: z.array(runSummarySchema),
+  nextPageToken: z.string().optional().describe('Pass as pageToken for the next page; absent on the last'),
+  query: z.string().describe('The Temporal visibility query used (paste it into the Web UI)'),
+});
+
+export const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5;
+}
+
+const startedRunSchema = z.object({
+  integration: z.string(),
+  workflowId: z.string(),
+  runId: z.string().optional(),
+  duplicate: z.boolean().describe('true when a run with this id already existed: nothing new was started'),
+});
+export { startedRunSchema };
+
+export const webhookAcceptedSchema = z.object({
+  accepted: z.literal(true),
+  duplicate: z.boolean(),
+  events: z.array(
+    z.object({
+      eventId: z.string(),
+      eventType: z.string(),
+      status: z.enum(['accepted', 'duplicate', 'ignored']),
+      runs: z.array(startedRunSchema),
+    }),
+  ),
+});
+
+const fieldRuleSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  transform: z.string().optional(),
+  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+});
+const recordFlowSchema = z.object({ system: z.string(), records: z.string() });
+
+export const integrationViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  workflow: z.string(),
+  direction: z.enum(['one-way', 'round-trip', 'fan-out']),
+  frequency: z.string(),
+  from: recordFlowSchema,
+  to: z.array(recordFlowSchema),
+  triggers: z.object({
+    webhooks: z.array(z.object({ source: z.string(), eventTypes: z.array(z.string()) })),
+    schedule: z.object({ every: z.string(), description: z.string() }).optional(),
+    manual: z.boolean().optional(),
+  }),
+  fieldMaps: z.record(z.string(), z.array(fieldRuleSchema)),
+  manualInput: z.unknown().optional().describe('JSON Schema of the body of POST /integrations/{id}/runs'),
+});
