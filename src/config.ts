@@ -101,6 +101,9 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
+/** The management API key outside production when API_KEYS is unset (printed by `npm start`). */
+export const SANDBOX_API_KEY = 'sandbox-api-key-change-me';
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const positiveNumber = z.coerce.number().positive();
@@ -249,7 +252,7 @@ export function loadConfig(env: Env = process.env): Config {
       env,
       'API_KEYS',
       list.pipe(z.array(z.string().min(16, 'keys need 16+ characters')).min(1)),
-      dev('sandbox-api-key-change-me'),
+      dev(SANDBOX_API_KEY),
     ),
     apiReadKeys: read(
       env,
@@ -273,7 +276,8 @@ export function loadConfig(env: Env = process.env): Config {
     genericWebhook: {
       header: read(env, 'GENERIC_WEBHOOK_HEADER', z.string().min(1), 'X-Signature').toLowerCase(),
       encoding: read(env, 'GENERIC_WEBHOOK_ENCODING', z.enum(['hex', 'base64']), 'hex'),
-      prefix: read(env, 'GENERIC_WEBHOOK_PREFIX', z.string(), 'sha256='),
+      // Set but empty means no prefix (the signature alone), so not read() whose '' means unset.
+      prefix: env.GENERIC_WEBHOOK_PREFIX ?? 'sha256=',
     },
     temporal: {
       address: optional(env, 'TEMPORAL_ADDRESS'),

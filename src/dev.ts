@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { createActivities } from './activities';
-import { config } from './config';
+import { config, SANDBOX_API_KEY } from './config';
 import { startGateway } from './gateway';
 import { logger } from './logger';
 import { startSandbox } from './sandbox/server';
@@ -57,7 +57,11 @@ async function main(): Promise<void> {
     [
       '',
       `Switchboard is up (${ready} s)`,
-      `  gateway        ${gatewayUrl}   (GET /healthz, /readyz, /runs/:workflowId)`,
+      `  gateway        ${gatewayUrl}   (/integrations.html, /runs, /metrics, /openapi.json)`,
+      // Only the sandbox key is shown: a key from the environment is a secret.
+      ...(cfg.apiKeys.includes(SANDBOX_API_KEY)
+        ? [`  API key        Authorization: Bearer ${SANDBOX_API_KEY}`]
+        : []),
       `  Temporal UI    ${uiUrl}   (filter: Integration = "contact-sync")`,
       `  Temporal gRPC  ${address}`,
       `  sandbox APIs   ${sandbox.url}   (HubSpot at /hubspot, Mailchimp at /mailchimp)`,
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
       'Win a deal (Slack message + Stripe invoice; see README "deal-won"):',
       `  curl -s -X POST ${sandbox.url}/_sandbox/hubspot/deals/9001 -H 'content-type: application/json' \\`,
       `    -d '{"properties":{"dealname":"Acme renewal","dealstage":"closedwon","amount":"25000"},"contactId":"101"}'`,
+      'Every integration has its curl in the README ("Integrations").',
       '',
       'Ctrl-C stops everything.',
       '',

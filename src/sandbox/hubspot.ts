@@ -49,6 +49,11 @@ export class HubspotSandbox {
 
   constructor(private readonly opts: HubspotSandboxOptions) {}
 
+  /** Moves the id sequence on, so two sandboxes sharing one Temporal namespace never mint the same ids. */
+  offsetIds(by: number): void {
+    this.nextId += by;
+  }
+
   upsertContact(id: string | undefined, properties: Record<string, string | null>): SandboxContact {
     const contactId = id ?? String(++this.nextId);
     const contact = this.merge(this.contacts.get(contactId), contactId, properties);

@@ -31,6 +31,11 @@ export interface SandboxSystem {
 export interface SandboxOptions {
   port: number; // 0 = any free port
   config: Config;
+  /**
+   * Added to every minted id (orders, tickets…). Tests give each sandbox its own, since test files in one
+   * Jest worker share a Temporal namespace and workflow ids are made from these ids. 0 for the demo.
+   */
+  idOffset?: number;
   /** The gateway's base URL, where the sandbox delivers webhooks; may be set after start. */
   gatewayUrl?: string;
 }
@@ -97,6 +102,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/zendesk`,
   });
   const mandrill = new MandrillSandbox({ apiKey: expectedCredential(systems.mandrill.auth) });
+
+  for (const standIn of [hubspot, shopify, shipbob, zendesk]) standIn.offsetIds(opts.idOffset ?? 0);
 
   // Every stand-in, registered once: add a system here and it gets its recorder and routes.
   const standIns: SandboxSystem[] = [

@@ -78,6 +78,11 @@ export class ShipbobSandbox {
 
   constructor(private readonly opts: ShipbobSandboxOptions) {}
 
+  /** Moves the id sequence on, so two sandboxes sharing one Temporal namespace never mint the same ids. */
+  offsetIds(by: number): void {
+    this.nextId += by;
+  }
+
   private id(): number {
     return ++this.nextId;
   }

@@ -120,6 +120,11 @@ export class ShopifySandbox {
 
   constructor(private readonly opts: ShopifySandboxOptions) {}
 
+  /** Moves the id sequence on, so two sandboxes sharing one Temporal namespace never mint the same ids. */
+  offsetIds(by: number): void {
+    this.nextId += by;
+  }
+
   private id(): number {
     return ++this.nextId;
   }

@@ -58,6 +58,12 @@ export class ZendeskSandbox {
 
   constructor(private readonly opts: ZendeskSandboxOptions) {}
 
+  /** Moves the id sequence on, so two sandboxes sharing one Temporal namespace never mint the same ids. */
+  offsetIds(by: number): void {
+    this.nextTicketId += by;
+    this.nextUserId += by;
+  }
+
   private get base(): string {
     return `https://${this.opts.subdomain ?? 'switchboard-sandbox'}.zendesk.com/api/v2`;
   }

@@ -52,7 +52,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const sandbox = await startSandbox({ port: sandboxPort, config });
+  const sandbox = await startSandbox({ port: sandboxPort, config, idOffset: Number(uniqueId()) });
   const address = temporalAddress();
   const connection = await Connection.connect({ address });
   const client = new Client({

@@ -6,14 +6,11 @@
 import { orderFulfillmentWorkflowId } from '../../src/integrations/orderFulfillment';
 import type { OrderFulfillmentResult } from '../../src/workflows/orderFulfillment';
 import { recordHistory } from '../helpers/histories';
-import { eventually, startStack, TestStack, uniqueId } from '../helpers/stack';
+import { eventually, startStack, TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startStack();
-  // Every sandbox numbers its orders from the same id, and test files share a namespace (and so the
-  // order-fulfillment/shopify/order-<id> workflow ids): start this file's orders at an id of its own.
-  (stack.sandbox.shopify as unknown as { nextId: number }).nextId = Number(uniqueId());
 });
 afterAll(async () => {
   await stack?.stop();

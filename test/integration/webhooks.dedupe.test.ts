@@ -4,15 +4,12 @@
  * `duplicate: true`; a redelivery after the run has closed is still a duplicate.
  */
 import { orderFulfillmentWorkflowId } from '../../src/integrations/orderFulfillment';
-import { eventually, startStack, TestStack, uniqueId } from '../helpers/stack';
+import { eventually, startStack, TestStack } from '../helpers/stack';
 import { shopifyHeaders } from '../helpers/webhookSigning';
 
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startStack();
-  // Every sandbox numbers its orders from the same id, and test files share a namespace (and so the
-  // order-fulfillment/shopify/order-<id> workflow ids): start this file's orders at an id of its own.
-  (stack.sandbox.shopify as unknown as { nextId: number }).nextId = Number(uniqueId());
 });
 afterAll(async () => {
   await stack?.stop();
