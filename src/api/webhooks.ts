@@ -21,7 +21,7 @@ import {
 import type { GatewayMetrics } from './metrics';
 import { WEBHOOK_SOURCES, WebhookSourceDefinition } from './sources';
 import { SignatureError } from './verify/hmac';
-import type { SignedRequest } from './verify/hubspot';
+import type { SignedRequest } from './verify/hmac';
 
 export interface WebhookDeps {
   config: Config;

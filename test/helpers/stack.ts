@@ -127,3 +127,19 @@ export function uniqueId(): string {
 export function apiKeyHeader(config: Config): { authorization: string } {
   return { authorization: `Bearer ${config.apiKeys[0]}` };
 }
+
+/** Calls a sandbox control endpoint (`/_sandbox/<path>`); a non-2xx answer fails the test. */
+export async function sandboxControl(
+  stack: TestStack,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const res = await fetch(`${stack.sandbox.url}/_sandbox/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.ok).toBe(true);
+  return res.json();
+}

@@ -8,7 +8,7 @@ import { subscriberHash } from '../../src/activities/connectors/mailchimp';
 import { runUrl } from '../../src/activities/alert';
 import { SYSTEM_ACTIVITY_OPTIONS } from '../../src/systems';
 import type { ReceivedAlert } from '../../src/sandbox/alerts';
-import { startStack, TestStack, uniqueId } from '../helpers/stack';
+import { sandboxControl, startStack, TestStack, uniqueId } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -17,31 +17,21 @@ beforeAll(async () => {
   stack.config.alerts.webhookUrl = stack.sandbox.alertWebhookUrl;
 });
 afterEach(async () => {
-  await sandboxControl('DELETE', 'mailchimp/faults');
+  await sandboxControl(stack, 'DELETE', 'mailchimp/faults');
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-async function sandboxControl(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${stack.sandbox.url}/_sandbox/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.ok).toBe(true);
-  return (await res.json()) as unknown;
-}
-
 test('Mailchimp stays down: retries are spent, the run fails, and exactly one alert is raised', async () => {
   // Down for longer than the test: every call answers 503 with Retry-After: 1 (a maintenance window), so
   // the attempts come a second apart instead of on the minute-long backoff.
-  await sandboxControl('POST', 'mailchimp/faults', {
+  await sandboxControl(stack, 'POST', 'mailchimp/faults', {
     outage: { seconds: 600, status: 503, retryAfterSeconds: 1 },
   });
   const id = uniqueId();
   const email = `down.${id}@example.com`;
-  const reply = (await sandboxControl('POST', `hubspot/contacts/${id}`, {
+  const reply = (await sandboxControl(stack, 'POST', `hubspot/contacts/${id}`, {
     properties: { email, firstname: 'Down' },
   })) as { webhook: { status: number } };
   expect(reply.webhook.status).toBe(202);
@@ -62,7 +52,7 @@ test('Mailchimp stays down: retries are spent, the run fails, and exactly one al
   expect(new Set(puts.map((r) => r.status))).toEqual(new Set([503]));
 
   // The alert was posted before the run failed: by now it is there, exactly once.
-  const messages = (await sandboxControl('GET', 'alerts/messages')) as ReceivedAlert[];
+  const messages = (await sandboxControl(stack, 'GET', 'alerts/messages')) as ReceivedAlert[];
   const forThisRun = messages.filter((m) => m.text.includes(id));
   expect(forThisRun).toHaveLength(1);
   const { runId } = await handle.describe();

@@ -7,7 +7,7 @@
  */
 import { subscriberHash } from '../../src/activities/connectors/mailchimp';
 import type { RecordedRequest } from '../../src/sandbox/recorder';
-import { startStack, TestStack, uniqueId } from '../helpers/stack';
+import { sandboxControl, startStack, TestStack, uniqueId } from '../helpers/stack';
 
 const LIMIT = 10;
 const RUNS = 100;
@@ -26,16 +26,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function sandboxControl(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${stack.sandbox.url}/_sandbox/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.ok).toBe(true);
-  return (await res.json()) as Record<string, unknown>;
-}
-
 /** Runs `task` over `items`, `concurrency` at a time. */
 async function inParallel<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>) {
   const queue = [...items];
@@ -51,13 +41,15 @@ test(`a burst of ${RUNS} events against a system limited to ${LIMIT} requests/s:
   // per-second limits do (Shopify's leaky bucket holds 40 at 2/s). Temporal's own limiter lets a few
   // more than LIMIT through at the very start (each of the queue's partitions rounds its share up), so a
   // one-second bucket would answer 429 to those few even though the steady rate is at the limit.
-  await sandboxControl('POST', 'mailchimp/faults', { rateLimit: { perSecond: LIMIT, burst: 2 * LIMIT } });
+  await sandboxControl(stack, 'POST', 'mailchimp/faults', {
+    rateLimit: { perSecond: LIMIT, burst: 2 * LIMIT },
+  });
   const ids = Array.from({ length: RUNS }, () => uniqueId());
   const emails = new Map(ids.map((id) => [id, `burst.${id}@example.com`]));
 
   // HubSpot sends the 100 signed webhooks as fast as the gateway takes them.
   await inParallel(ids, 20, async (id) => {
-    const reply = (await sandboxControl('POST', `hubspot/contacts/${id}`, {
+    const reply = (await sandboxControl(stack, 'POST', `hubspot/contacts/${id}`, {
       properties: { email: emails.get(id)!, firstname: `Burst ${id}` },
     })) as { webhook: { status: number } };
     expect(reply.webhook.status).toBe(202);
@@ -86,7 +78,9 @@ test(`a burst of ${RUNS} events against a system limited to ${LIMIT} requests/s:
     expect(next).toBeDefined();
     expect(next!.at - refused.at).toBeGreaterThanOrEqual(950);
   }
-  const faults = (await sandboxControl('GET', 'mailchimp/faults')) as { counters: { rateLimited: number } };
+  const faults = (await sandboxControl(stack, 'GET', 'mailchimp/faults')) as {
+    counters: { rateLimited: number };
+  };
   expect(faults.counters.rateLimited).toBe(throttled.length);
 
   // The measured rate, as a limit of LIMIT/s with a one-second burst defines it: n calls over s seconds

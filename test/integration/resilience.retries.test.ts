@@ -8,32 +8,22 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { createMailchimpActivities, subscriberHash } from '../../src/activities/connectors/mailchimp';
 import { HttpClient } from '../../src/activities/http/client';
 import type { RecordedRequest } from '../../src/sandbox/recorder';
-import { startStack, TestStack, uniqueId } from '../helpers/stack';
+import { sandboxControl, startStack, TestStack, uniqueId } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startStack();
 });
 afterEach(async () => {
-  await sandboxControl('DELETE', 'mailchimp/faults');
+  await sandboxControl(stack, 'DELETE', 'mailchimp/faults');
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-async function sandboxControl(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${stack.sandbox.url}/_sandbox/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.ok).toBe(true);
-  return (await res.json()) as Record<string, unknown>;
-}
-
 /** Changes a HubSpot contact through the sandbox, which sends HubSpot's signed webhook for it. */
 async function changeContact(id: string, properties: Record<string, string>) {
-  const reply = (await sandboxControl('POST', `hubspot/contacts/${id}`, { properties })) as {
+  const reply = (await sandboxControl(stack, 'POST', `hubspot/contacts/${id}`, { properties })) as {
     webhook: { status: number };
   };
   expect(reply.webhook.status).toBe(202);
@@ -47,7 +37,7 @@ const memberPuts = (email: string): RecordedRequest[] =>
   );
 
 test('a burst of 5xx from Mailchimp is retried (same Idempotency-Key) until the member is written', async () => {
-  await sandboxControl('POST', 'mailchimp/faults', { errors: { count: 3, status: 500 } });
+  await sandboxControl(stack, 'POST', 'mailchimp/faults', { errors: { count: 3, status: 500 } });
   const id = uniqueId();
   const email = `burst.${id}@example.com`;
   const handle = await changeContact(id, { email, firstname: 'Burst' });
@@ -60,7 +50,9 @@ test('a burst of 5xx from Mailchimp is retried (same Idempotency-Key) until the 
     status: 'subscribed',
     merge_fields: { FNAME: 'Burst' },
   });
-  const faults = (await sandboxControl('GET', 'mailchimp/faults')) as { counters: { serverErrors: number } };
+  const faults = (await sandboxControl(stack, 'GET', 'mailchimp/faults')) as {
+    counters: { serverErrors: number };
+  };
   expect(faults.counters.serverErrors).toBe(3);
 });
 
@@ -97,7 +89,9 @@ test('a 400 fails the run at once (one attempt) with Mailchimp’s own message i
 });
 
 test('a 429 with Retry-After: 2 is retried after about 2 s — the API’s delay, not the backoff', async () => {
-  await sandboxControl('POST', 'mailchimp/faults', { rateLimited: { count: 1, retryAfterSeconds: 2 } });
+  await sandboxControl(stack, 'POST', 'mailchimp/faults', {
+    rateLimited: { count: 1, retryAfterSeconds: 2 },
+  });
   const id = uniqueId();
   const email = `throttled.${id}@example.com`;
   const handle = await changeContact(id, { email, firstname: 'Throttled' });

@@ -1,7 +1,7 @@
 /** The generic in-house HMAC-SHA256 scheme: header name, encoding and prefix come from the configuration. */
 import { createHmac } from 'node:crypto';
 import { WEBHOOK_SOURCES } from '../../src/api/sources';
-import type { SignedRequest } from '../../src/api/verify/hubspot';
+import type { SignedRequest } from '../../src/api/verify/hmac';
 import { loadConfig } from '../../src/config';
 import { verdict } from '../helpers/webhookSigning';
 

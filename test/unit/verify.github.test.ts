@@ -1,6 +1,6 @@
 /** X-Hub-Signature-256, signed by GitHub's own library (@octokit/webhooks-methods `sign`). */
 import { WEBHOOK_SOURCES } from '../../src/api/sources';
-import type { SignedRequest } from '../../src/api/verify/hubspot';
+import type { SignedRequest } from '../../src/api/verify/hmac';
 import { loadConfig } from '../../src/config';
 import { Headers, octokitSignatures, verdict } from '../helpers/webhookSigning';
 

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { WEBHOOK_SOURCES } from '../../src/api/sources';
-import type { SignedRequest } from '../../src/api/verify/hubspot';
+import type { SignedRequest } from '../../src/api/verify/hmac';
 import { loadConfig } from '../../src/config';
 import { verdict } from '../helpers/webhookSigning';
 

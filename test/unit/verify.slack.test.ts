@@ -3,7 +3,7 @@
  * its docs describe, v0= hex HMAC-SHA256 of `v0:<timestamp>:<body>`.
  */
 import { WEBHOOK_SOURCES } from '../../src/api/sources';
-import type { SignedRequest } from '../../src/api/verify/hubspot';
+import type { SignedRequest } from '../../src/api/verify/hmac';
 import { loadConfig } from '../../src/config';
 import { Headers, slackHeaders, verdict } from '../helpers/webhookSigning';
 

@@ -1,6 +1,6 @@
 /** Standard Webhooks (Svix, ShipBob), signed by the reference library `standardwebhooks`. */
 import { WEBHOOK_SOURCES } from '../../src/api/sources';
-import type { SignedRequest } from '../../src/api/verify/hubspot';
+import type { SignedRequest } from '../../src/api/verify/hmac';
 import { loadConfig } from '../../src/config';
 import { Headers, standardWebhookHeaders, verdict } from '../helpers/webhookSigning';
 

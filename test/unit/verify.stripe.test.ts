@@ -1,6 +1,6 @@
 /** Stripe-Signature, signed by Stripe's own library (stripe.webhooks.generateTestHeaderString). */
 import { WEBHOOK_SOURCES } from '../../src/api/sources';
-import type { SignedRequest } from '../../src/api/verify/hubspot';
+import type { SignedRequest } from '../../src/api/verify/hmac';
 import { loadConfig } from '../../src/config';
 import { Headers, stripeHeaders, verdict } from '../helpers/webhookSigning';
 

@@ -1,6 +1,6 @@
 /** Each sender's envelope → the events the catalog routes: ids, types and the record the event is about. */
 import { WEBHOOK_SOURCES } from '../../src/api/sources';
-import type { SignedRequest } from '../../src/api/verify/hubspot';
+import type { SignedRequest } from '../../src/api/verify/hmac';
 import type { InboundEvent } from '../../src/integrations';
 
 function eventsOf(source: string, body: unknown, headers: Record<string, string> = {}): InboundEvent[] {

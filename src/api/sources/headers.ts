@@ -1,6 +1,6 @@
 /** Event metadata some senders carry in headers (type, delivery id): required once the signature holds. */
 import { badRequest } from '../errors';
-import { header, SignedRequest } from '../verify/hubspot';
+import { header, SignedRequest } from '../verify/hmac';
 
 /** The first of `names` present; a signed request without any of them is malformed (400), not forged. */
 export function requiredHeader(req: SignedRequest, ...names: string[]): string {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { InboundEvent } from '../../integrations';
-import { header, SignedRequest } from '../verify/hubspot';
+import { header, SignedRequest } from '../verify/hmac';
 import { verifyStandardWebhookSignature } from '../verify/standardWebhooks';
 import type { WebhookSourceDefinition } from './types';
 

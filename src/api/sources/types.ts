@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Config } from '../../config';
 import type { InboundEvent } from '../../integrations';
-import type { SignedRequest } from '../verify/hubspot';
+import type { SignedRequest } from '../verify/hmac';
 
 /** A webhook sender: how to check its signature, and how to read its envelope into events. */
 export interface WebhookSourceDefinition<S extends z.ZodType = z.ZodType> {

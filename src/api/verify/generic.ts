@@ -4,8 +4,7 @@
  * No timestamp: in-house senders that need replay protection should use the Standard Webhooks source.
  */
 import type { Config } from '../../config';
-import { anySecretMatches, decodeSignature, hmacSha256, SignatureError } from './hmac';
-import { header, SignedRequest } from './hubspot';
+import { anySecretMatches, decodeSignature, header, hmacSha256, SignatureError, SignedRequest } from './hmac';
 
 export function verifyGenericHmacSignature(
   req: SignedRequest,

@@ -3,8 +3,7 @@
  * so there is no tolerance window; redeliveries are recognised by X-GitHub-Delivery instead.
  * https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  */
-import { anySecretMatches, decodeSignature, hmacSha256, SignatureError } from './hmac';
-import { header, SignedRequest } from './hubspot';
+import { anySecretMatches, decodeSignature, header, hmacSha256, SignatureError, SignedRequest } from './hmac';
 
 const PREFIX = 'sha256=';
 

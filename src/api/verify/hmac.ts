@@ -55,3 +55,17 @@ export class SignatureError extends Error {
     super(message);
   }
 }
+
+/** What every verifier reads: the request as the sender signed it, body as raw bytes. */
+export interface SignedRequest {
+  method: string;
+  /** The full URL the sender posted to, as it signed it. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+}
+
+export function header(headers: SignedRequest['headers'], name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -3,22 +3,9 @@
  * method + URI + body + timestamp)), timestamp in `X-HubSpot-Request-Timestamp` (ms), 5-minute tolerance.
  * https://developers.hubspot.com/docs/api/webhooks/validating-requests
  */
-import { anySecretMatches, hmacSha256, SignatureError, withinTolerance } from './hmac';
+import { anySecretMatches, header, hmacSha256, SignatureError, SignedRequest, withinTolerance } from './hmac';
 
 export const HUBSPOT_TOLERANCE_MS = 5 * 60 * 1000;
-
-export interface SignedRequest {
-  method: string;
-  /** The full URL the sender posted to, as it signed it. */
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  rawBody: Buffer;
-}
-
-export function header(headers: SignedRequest['headers'], name: string): string | undefined {
-  const v = headers[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
-}
 
 /** HubSpot decodes these percent-encoded characters in the URI before signing. */
 const DECODED: Record<string, string> = {

@@ -6,12 +6,13 @@
 import {
   anySecretMatches,
   decodeSignature,
+  header,
   hmacSha256,
-  SignatureError,
   secondsToMs,
+  SignatureError,
+  SignedRequest,
   withinTolerance,
 } from './hmac';
-import { header, SignedRequest } from './hubspot';
 
 export const SLACK_TOLERANCE_MS = 5 * 60 * 1000;
 const PREFIX = 'v0=';

@@ -8,12 +8,13 @@
 import {
   anySecretMatches,
   decodeSignature,
+  header,
   hmacSha256,
-  SignatureError,
   secondsToMs,
+  SignatureError,
+  SignedRequest,
   withinTolerance,
 } from './hmac';
-import { header, SignedRequest } from './hubspot';
 
 export const STANDARD_WEBHOOKS_TOLERANCE_MS = 5 * 60 * 1000;
 const SECRET_PREFIX = 'whsec_';

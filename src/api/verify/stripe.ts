@@ -7,12 +7,13 @@
 import {
   anySecretMatches,
   decodeSignature,
+  header,
   hmacSha256,
-  SignatureError,
   secondsToMs,
+  SignatureError,
+  SignedRequest,
   withinTolerance,
 } from './hmac';
-import { header, SignedRequest } from './hubspot';
 
 export const STRIPE_TOLERANCE_MS = 300 * 1000;
 

@@ -4,8 +4,15 @@
  * Zendesk sets no window itself; 5 minutes, like the other timestamped schemes, stops replays.
  * https://developer.zendesk.com/documentation/webhooks/verifying/
  */
-import { anySecretMatches, decodeSignature, hmacSha256, SignatureError, withinTolerance } from './hmac';
-import { header, SignedRequest } from './hubspot';
+import {
+  anySecretMatches,
+  decodeSignature,
+  header,
+  hmacSha256,
+  SignatureError,
+  SignedRequest,
+  withinTolerance,
+} from './hmac';
 
 export const ZENDESK_TOLERANCE_MS = 5 * 60 * 1000;
 
