@@ -11,6 +11,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import prettier from 'prettier';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
 import { subscriberHash } from '../src/activities/connectors/mailchimp';
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     Array.from({ length: DUPLICATES }, () => sandbox.hubspot.deliver(`${gatewayUrl}/webhooks/hubspot`, body)),
   );
   const dupMs = performance.now() - dupStarted;
-  const all202 = replies.every((r) => r.status === 202);
+  const answered202 = replies.filter((r) => r.status === 202).length;
 
   const rows = [
     ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}`],
@@ -117,7 +118,10 @@ async function main(): Promise<void> {
       'end to end (webhook → CRM read → Mailchimp upsert)',
       `${CONTACTS} contacts in ${e2eSeconds.toFixed(1)} s = **${(CONTACTS / e2eSeconds).toFixed(0)} contacts/s**`,
     ],
-    ['duplicate storm', `${DUPLICATES} identical deliveries in ${dupMs.toFixed(0)} ms, all 202: ${all202}`],
+    [
+      'duplicate storm',
+      `${DUPLICATES} identical deliveries in ${dupMs.toFixed(0)} ms: ${answered202} answered 202, applied once by the contact's run`,
+    ],
   ];
   const table = ['| measure | result |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join(
     '\n',
@@ -129,10 +133,9 @@ async function main(): Promise<void> {
   const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
   if (marked.test(text)) {
     const stamp = `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}:`;
-    writeFileSync(
-      readme,
-      text.replace(marked, `<!-- bench:start -->\n${stamp}\n\n${table}\n<!-- bench:end -->`),
-    );
+    const updated = text.replace(marked, `<!-- bench:start -->\n${stamp}\n\n${table}\n<!-- bench:end -->`);
+    // Formatted as `npm run lint` expects, so a bench run never breaks CI.
+    writeFileSync(readme, await prettier.format(updated, { parser: 'markdown', filepath: readme }));
   }
 
   gateway.close();
