@@ -227,8 +227,17 @@ export function loadConfig(env: Env = process.env): Config {
 
   const temporalPort = read(env, 'TEMPORAL_PORT', port, '7233');
   const uiPort = read(env, 'TEMPORAL_UI_PORT', port, '8233');
-  const webhookSecret = (name: string, sandboxValue: string) =>
-    read(env, name, list.pipe(z.array(z.string()).min(1, 'needs at least one secret')), dev(sandboxValue));
+  // In production a sender without secrets is simply not accepted (its webhooks get 404), so a business
+  // configures only the senders it uses.
+  const webhookSecret = (name: string, sandboxValue: string): string[] =>
+    production && optional(env, name) === undefined
+      ? []
+      : read(
+          env,
+          name,
+          list.pipe(z.array(z.string()).min(1, 'needs at least one secret')),
+          dev(sandboxValue),
+        );
 
   const duration = (name: string, fallback: string) =>
     read(

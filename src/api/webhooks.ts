@@ -112,6 +112,12 @@ export function webhookRouter(deps: WebhookDeps): Router {
     (req, res, next) => {
       if (!Object.hasOwn(sources, req.params.source))
         throw notFound('unknown_source', `no webhook source "${req.params.source}"`);
+      const secrets = (deps.config.webhookSecrets as Record<string, string[] | undefined>)[req.params.source];
+      if (secrets?.length === 0)
+        throw notFound(
+          'source_not_configured',
+          `webhook source "${req.params.source}" has no secrets configured`,
+        );
       const source = req.params.source;
       res.locals.log = { source };
       res.on('finish', () => {

@@ -57,6 +57,20 @@ test('unknown source → 404 unknown_source', async () => {
   await expectError(await fetch(`${stack.gatewayUrl}/webhooks/nosuch`, signed('[]')), 404, 'unknown_source');
 });
 
+test('a sender with no secrets configured (production: not set) → 404 source_not_configured', async () => {
+  const saved = stack.config.webhookSecrets.github;
+  stack.config.webhookSecrets.github = [];
+  try {
+    await expectError(
+      await fetch(`${stack.gatewayUrl}/webhooks/github`, signed('{}')),
+      404,
+      'source_not_configured',
+    );
+  } finally {
+    stack.config.webhookSecrets.github = saved;
+  }
+});
+
 test('missing, bad, stale or wrong-secret signatures → 401 and no run', async () => {
   const id = uniqueId();
   const body = contactEvent(id);

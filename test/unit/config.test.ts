@@ -55,3 +55,41 @@ test('in production the sandbox defaults do not apply: a missing credential name
 test('secret values never appear in config errors', () => {
   expect(() => loadConfig({ HUBSPOT_WEBHOOK_SECRETS: ' , ' })).toThrow(/^HUBSPOT_WEBHOOK_SECRETS=<redacted>/);
 });
+
+test('in production a webhook sender without secrets is simply off; systems still need credentials', () => {
+  const production: Record<string, string> = { NODE_ENV: 'production' };
+  for (const name of [
+    'API_KEYS',
+    'HUBSPOT_ACCESS_TOKEN',
+    'MAILCHIMP_API_KEY',
+    'MAILCHIMP_LIST_ID',
+    'SLACK_BOT_TOKEN',
+    'STRIPE_SECRET_KEY',
+    'SHOPIFY_ACCESS_TOKEN',
+    'ZENDESK_EMAIL',
+    'ZENDESK_API_TOKEN',
+    'MANDRILL_API_KEY',
+    'SHIPBOB_CLIENT_ID',
+    'SHIPBOB_CLIENT_SECRET',
+  ])
+    production[name] = name === 'ZENDESK_EMAIL' ? 'agent@example.com' : 'a-production-credential-0001';
+  for (const system of [
+    'HUBSPOT',
+    'MAILCHIMP',
+    'SLACK',
+    'STRIPE',
+    'SHOPIFY',
+    'ZENDESK',
+    'MANDRILL',
+    'SHIPBOB',
+  ])
+    production[`${system}_BASE_URL`] = `https://${system.toLowerCase()}.example.com`;
+  production.SHIPBOB_TOKEN_URL = 'https://shipbob.example.com/oauth/token';
+  production.SHIPBOB_CHANNEL_ID = '1';
+  production.HUBSPOT_WEBHOOK_SECRETS = 'hubspot-client-secret';
+
+  const config = loadConfig(production);
+  expect(config.webhookSecrets.hubspot).toEqual(['hubspot-client-secret']);
+  expect(config.webhookSecrets.github).toEqual([]);
+  expect(() => loadConfig({ ...production, STRIPE_SECRET_KEY: '' })).toThrow(/STRIPE_SECRET_KEY is required/);
+});
