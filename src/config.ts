@@ -61,6 +61,8 @@ export interface Config {
   /** Keys that may only read (GET): dashboards, on-call tooling. */
   apiReadKeys: string[];
   webhookBodyLimitBytes: number;
+  /** The Web UI's codec endpoint without an API key (the browser cannot send one); off in production. */
+  codecAllowUnauthenticated: boolean;
   webhookSecrets: Record<WebhookSource, string[]>;
   genericWebhook: { header: string; encoding: 'hex' | 'base64'; prefix: string };
   temporal: {
@@ -269,6 +271,7 @@ export function loadConfig(env: Env = process.env): Config {
       list.pipe(z.array(z.string().min(16, 'keys need 16+ characters'))),
       '',
     ),
+    codecAllowUnauthenticated: read(env, 'CODEC_ALLOW_UNAUTHENTICATED', bool, production ? 'false' : 'true'),
     webhookBodyLimitBytes: read(env, 'WEBHOOK_BODY_LIMIT_BYTES', positiveInt, String(1024 * 1024)),
     webhookSecrets: {
       hubspot: webhookSecret('HUBSPOT_WEBHOOK_SECRETS', 'sandbox-hubspot-client-secret'),

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       grpcPort: cfg.temporal.grpcPort,
       uiPort: cfg.temporal.uiPort,
       dbFile,
+      uiCodecEndpoint: cfg.temporal.codecKey ? `http://localhost:${cfg.port}/codec` : undefined,
       log: (m) => logger.info(m),
     });
     address = devServer.address;

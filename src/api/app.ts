@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { CATALOG, IntegrationDefinition } from '../integrations';
 import type { Logger } from '../logger';
 import { requireApiKey } from './auth';
+import { codecRouter } from './codec';
 import { errorHandler, methodNotAllowed, notFoundHandler } from './errors';
 import { healthRouter } from './health';
 import { catalogRouter, manualRunRouter } from './integrations';
@@ -47,6 +48,9 @@ export function createApp(deps: AppDeps): express.Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.all(['/openapi.json', '/metrics'], methodNotAllowed('GET'));
+
+  // The Web UI's payload codec (only with PAYLOAD_CODEC_KEY); its own CORS and auth rules.
+  app.use(codecRouter(deps.config));
 
   // Management: an API key.
   app.use(['/runs', '/integrations/:id/runs'], requireApiKey(deps.config));

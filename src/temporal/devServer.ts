@@ -15,6 +15,8 @@ export interface DevServerOptions {
   uiPort?: number; // 0 = a free port; undefined = no UI
   dbFile?: string; // undefined = in memory
   namespaces?: string[];
+  /** Where the Web UI decodes encrypted payloads (the gateway's /codec), when a codec key is set. */
+  uiCodecEndpoint?: string;
   log?: (msg: string) => void;
   startTimeoutMs?: number;
 }
@@ -81,6 +83,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   ];
   if (opts.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort || (await freePort())));
+  if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.dbFile) {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
