@@ -61,6 +61,8 @@ export interface Config {
   /** Keys that may only read (GET): dashboards, on-call tooling. */
   apiReadKeys: string[];
   webhookBodyLimitBytes: number;
+  /** Where the worker serves the SDK's Prometheus metrics (`host:port`); unset: not served. */
+  workerMetricsAddress?: string;
   /** The Web UI's codec endpoint without an API key (the browser cannot send one); off in production. */
   codecAllowUnauthenticated: boolean;
   webhookSecrets: Record<WebhookSource, string[]>;
@@ -271,6 +273,9 @@ export function loadConfig(env: Env = process.env): Config {
       list.pipe(z.array(z.string().min(16, 'keys need 16+ characters'))),
       '',
     ),
+    workerMetricsAddress:
+      optional(env, 'WORKER_METRICS_ADDRESS') &&
+      read(env, 'WORKER_METRICS_ADDRESS', z.string().regex(/^[^:]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464')),
     codecAllowUnauthenticated: read(env, 'CODEC_ALLOW_UNAUTHENTICATED', bool, production ? 'false' : 'true'),
     webhookBodyLimitBytes: read(env, 'WEBHOOK_BODY_LIMIT_BYTES', positiveInt, String(1024 * 1024)),
     webhookSecrets: {

@@ -18,7 +18,7 @@ import { createWorkers } from './temporal/workers';
 async function main(): Promise<void> {
   const started = Date.now();
   const cfg = config();
-  installRuntimeLogger(logger, 'WARN');
+  installRuntimeLogger(logger, 'WARN', cfg.workerMetricsAddress);
 
   let devServer: DevServer | undefined;
   let address = cfg.temporal.address;

@@ -9,7 +9,7 @@ import { createWorkers } from './temporal/workers';
 
 export async function main(): Promise<void> {
   const cfg = config();
-  installRuntimeLogger(logger);
+  installRuntimeLogger(logger, 'INFO', cfg.workerMetricsAddress);
   const address = cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`;
   const connection = await connectWorker(cfg.temporal, address);
   const set = await createWorkers({

@@ -93,3 +93,10 @@ test('in production a webhook sender without secrets is simply off; systems stil
   expect(config.webhookSecrets.github).toEqual([]);
   expect(() => loadConfig({ ...production, STRIPE_SECRET_KEY: '' })).toThrow(/STRIPE_SECRET_KEY is required/);
 });
+
+test('WORKER_METRICS_ADDRESS must be host:port', () => {
+  expect(loadConfig({ WORKER_METRICS_ADDRESS: '0.0.0.0:9464' }).workerMetricsAddress).toBe('0.0.0.0:9464');
+  expect(() => loadConfig({ WORKER_METRICS_ADDRESS: '9464' })).toThrow(
+    /^WORKER_METRICS_ADDRESS="9464" is invalid/,
+  );
+});
