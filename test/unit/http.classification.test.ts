@@ -157,6 +157,17 @@ describe('transient errors are retried with the backoff', () => {
     expect(failure.message).toContain('→ no response');
   });
 
+  test('headers then a dropped body → retryable ApiUnavailableError, not a contract error', async () => {
+    api.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+      res.write('{"id":"7","prop');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const failure = await failureOf(getContact());
+    expect(failure).toMatchObject({ type: 'ApiUnavailableError', nonRetryable: false });
+    expect(failure.message).toContain('body read failed');
+  });
+
   test('no answer within the system timeout → retryable ApiUnavailableError, request aborted', async () => {
     api.handle(() => undefined); // never answers
     const before = api.abandoned.length;
@@ -231,6 +242,8 @@ describe('retryAfterMs', () => {
     [{ 'x-ratelimit-reset': '3' }, 3000], // seconds from now
     [{ 'ratelimit-reset': '6' }, 6000], // IETF draft header
     [{ 'retry-after': '2', 'x-ratelimit-reset': '30' }, 2000], // Retry-After wins
+    [{ 'x-ratelimit-reset': String(now + 7000) }, 7000], // epoch milliseconds
+    [{ 'retry-after': '86400' }, 15 * 60 * 1000], // capped: the backoff takes over after 15 min
     [{ 'retry-after': 'soon' }, undefined],
     [{}, undefined],
   ])('%j → %s ms', (headers, expected) => {

@@ -201,7 +201,17 @@ export class HttpClient {
     summary: RequestSummary,
     extraSecrets: string[] = [],
   ) {
-    const text = await res.text().catch(() => '');
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      // The body never arrived whole (timeout, dropped link, cancellation): that is an unavailable API,
+      // not an empty answer to hold against the contract.
+      if (activityContext()?.cancellationSignal.aborted) throw err;
+      const reason =
+        (err as Error).name === 'TimeoutError' ? 'timed out reading the body' : networkReason(err);
+      throw apiUnavailableError(summary, this.redact(`body read failed: ${reason}`, extraSecrets));
+    }
     const body = parseJson(text);
     if (req.nullOn?.includes(res.status)) return null;
     const message = () => this.redact(apiErrorMessage(body, text), extraSecrets);

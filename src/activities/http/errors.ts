@@ -81,19 +81,27 @@ export function configError(system: string, message: string): ApplicationFailure
  * `Retry-After` as seconds or an HTTP date, else a rate-limit reset header (epoch seconds or seconds from
  * now, as APIs differ). Returns milliseconds, or undefined when the API gave no hint.
  */
+/**
+ * The longest wait an API's own hint may impose. Past it the retry policy's backoff takes over again:
+ * a `Retry-After: 86400` must not park an activity for a day.
+ */
+export const MAX_SERVER_RETRY_DELAY_MS = 15 * 60 * 1000;
+
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const capped = (ms: number) => Math.min(MAX_SERVER_RETRY_DELAY_MS, Math.max(0, Math.round(ms)));
   const retryAfter = headers.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+    if (Number.isFinite(seconds)) return capped(seconds * 1000);
     const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
+    if (!Number.isNaN(date)) return capped(date - now);
   }
   for (const name of ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset']) {
     const value = Number(headers.get(name));
     if (!headers.get(name) || !Number.isFinite(value)) continue;
-    // Large values are epoch seconds (GitHub, Zendesk style); small ones are seconds from now.
-    return value > 1e9 ? Math.max(0, value * 1000 - now) : Math.max(0, value * 1000);
+    // Epoch milliseconds, epoch seconds (GitHub, Zendesk style), or seconds from now.
+    if (value > 1e12) return capped(value - now);
+    return value > 1e9 ? capped(value * 1000 - now) : capped(value * 1000);
   }
   return undefined;
 }
