@@ -64,7 +64,7 @@ export interface Config {
   /** Where the worker serves the SDK's Prometheus metrics (`host:port`); unset: not served. */
   workerMetricsAddress?: string;
   /** The Web UI's codec endpoint without an API key (the browser cannot send one); off in production. */
-  codecAllowUnauthenticated: boolean;
+  codecAllowUnauthenticated?: boolean;
   webhookSecrets: Record<WebhookSource, string[]>;
   genericWebhook: { header: string; encoding: 'hex' | 'base64'; prefix: string };
   temporal: {
@@ -127,7 +127,7 @@ function read<S extends z.ZodType>(env: Env, name: string, schema: S, fallback?:
   if (raw === undefined) throw new ConfigError(`${name} is required but not set`);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const shown = /SECRET|TOKEN|KEY|PASSWORD/.test(name) ? '<redacted>' : JSON.stringify(raw);
+    const shown = /SECRET|TOKEN|KEY|PASSWORD|URL/.test(name) ? '<redacted>' : JSON.stringify(raw);
     throw new ConfigError(`${name}=${shown} is invalid: ${parsed.error.issues[0]?.message ?? 'bad value'}`);
   }
   return parsed.data;
@@ -260,7 +260,8 @@ export function loadConfig(env: Env = process.env): Config {
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
       'info',
     ),
-    publicBaseUrl: optional(env, 'PUBLIC_BASE_URL') && read(env, 'PUBLIC_BASE_URL', url),
+    // No trailing slash: the request path is appended to it to rebuild the URL the sender signed.
+    publicBaseUrl: optional(env, 'PUBLIC_BASE_URL') && read(env, 'PUBLIC_BASE_URL', url).replace(/\/+$/, ''),
     apiKeys: read(
       env,
       'API_KEYS',
@@ -276,7 +277,11 @@ export function loadConfig(env: Env = process.env): Config {
     workerMetricsAddress:
       optional(env, 'WORKER_METRICS_ADDRESS') &&
       read(env, 'WORKER_METRICS_ADDRESS', z.string().regex(/^[^:]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464')),
-    codecAllowUnauthenticated: read(env, 'CODEC_ALLOW_UNAUTHENTICATED', bool, production ? 'false' : 'true'),
+    // Unset means no (an API key is needed); `npm start` turns it on for the local Web UI.
+    codecAllowUnauthenticated:
+      optional(env, 'CODEC_ALLOW_UNAUTHENTICATED') === undefined
+        ? undefined
+        : read(env, 'CODEC_ALLOW_UNAUTHENTICATED', bool),
     webhookBodyLimitBytes: read(env, 'WEBHOOK_BODY_LIMIT_BYTES', positiveInt, String(1024 * 1024)),
     webhookSecrets: {
       hubspot: webhookSecret('HUBSPOT_WEBHOOK_SECRETS', 'sandbox-hubspot-client-secret'),

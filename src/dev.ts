@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const cfg = config();
   installRuntimeLogger(logger, 'WARN', cfg.workerMetricsAddress);
+  // The local Web UI (a browser, no API key) decodes encrypted payloads through the gateway's /codec.
+  if (!cfg.production) cfg.codecAllowUnauthenticated ??= true;
 
   let devServer: DevServer | undefined;
   let address = cfg.temporal.address;

@@ -1,5 +1,7 @@
 /** Every gateway error is JSON `{ error: { code, message } }` with a stable code and the right status. */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isTemporalUnavailable } from '../temporal/calls';
 
 export class HttpError extends Error {
   constructor(
@@ -39,6 +41,18 @@ export const temporalUnavailable = (retryAfterSeconds = 5) =>
       'Retry-After': String(retryAfterSeconds),
     },
   );
+
+/**
+ * What a failed Temporal call means to the caller: unreachable → 503 + Retry-After (retry later, nothing
+ * was accepted); a run that already exists → 409; anything else is our bug → rethrown, logged, 500.
+ */
+export function temporalCallFailed(err: unknown): unknown {
+  if (err instanceof HttpError) return err;
+  if (isTemporalUnavailable(err)) return temporalUnavailable();
+  if (err instanceof WorkflowExecutionAlreadyStartedError)
+    return conflict('run_exists', `a run with workflow id "${err.workflowId}" is already open`);
+  return err;
+}
 
 export const notFoundHandler: RequestHandler = (req, _res, next) =>
   next(notFound('route_not_found', `no route for ${req.method} ${req.path}`));

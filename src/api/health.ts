@@ -1,5 +1,6 @@
 /** Liveness (the process answers) and readiness (Temporal answers). */
 import { Router } from 'express';
+import { withTemporalDeadline } from '../temporal/calls';
 import { methodNotAllowed } from './errors';
 import type { Client } from '@temporalio/client';
 
@@ -10,9 +11,7 @@ export function healthRouter(deps: { client: Client }): Router {
   });
   router.get('/readyz', async (_req, res) => {
     try {
-      await deps.client.withDeadline(Date.now() + 2000, () =>
-        deps.client.connection.workflowService.getSystemInfo({}),
-      );
+      await withTemporalDeadline(deps.client, () => deps.client.workflowService.getSystemInfo({}), 2000);
       res.json({ ok: true, temporal: 'reachable' });
     } catch {
       res

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { CATALOG, IntegrationDefinition } from '../integrations';
 import { startRun } from '../temporal/startRun';
-import { badRequest, HttpError, methodNotAllowed, notFound, temporalUnavailable } from './errors';
+import { badRequest, HttpError, methodNotAllowed, notFound, temporalCallFailed } from './errors';
 import type { GatewayMetrics } from './metrics';
 
 export interface IntegrationView {
@@ -152,8 +152,8 @@ export function manualRunRouter(deps: IntegrationsDeps): Router {
           source: 'manual',
           eventType: 'manual',
         });
-      } catch {
-        throw temporalUnavailable();
+      } catch (err) {
+        throw temporalCallFailed(err);
       }
       if (run.duplicate) deps.metrics.duplicates.inc({ integration: integration.id });
       else deps.metrics.runsStarted.inc({ integration: integration.id, trigger: 'manual' });

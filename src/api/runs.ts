@@ -10,20 +10,26 @@ import { temporal } from '@temporalio/proto';
 import type { Config } from '../config';
 import { findIntegration } from '../integrations';
 import { payloadCodecs } from '../temporal/dataConverter';
-import { EventTypeKey, IntegrationKey, RecordIdKey, SourceKey } from '../temporal/searchAttributes';
-import { TEMPORAL_CALL_DEADLINE_MS } from '../temporal/startRun';
+import {
+  EventTypeKey,
+  IntegrationKey,
+  RecordIdKey,
+  runSearchAttributes,
+  SourceKey,
+} from '../temporal/searchAttributes';
+import { withTemporalDeadline as withDeadline } from '../temporal/calls';
 import type { RunProgress } from '../workflows/progress';
-import { badRequest, conflict, methodNotAllowed, notFound, temporalUnavailable } from './errors';
+import { badRequest, conflict, methodNotAllowed, notFound, temporalCallFailed } from './errors';
 import type { GatewayMetrics } from './metrics';
 import { isNotFound, runListQuerySchema, RunListQuery, RunSummary, RunView } from './schemas';
 
 const QUERY_DEADLINE_MS = 3000;
-const withDeadline = <T>(client: Client, fn: () => Promise<T>) =>
-  client.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, fn);
 
 export async function describeRun(client: Client, workflowId: string): Promise<RunView> {
-  const handle = client.workflow.getHandle(workflowId);
-  const d = await withDeadline(client, () => handle.describe());
+  const d = await withDeadline(client, () => client.workflow.getHandle(workflowId).describe());
+  // Pinned to the run just described: a newer run of the same id (an entity run started since) must not
+  // make this answer wait for it to finish.
+  const handle = client.workflow.getHandle(workflowId, d.runId, { followRuns: false });
   const view: RunView = {
     workflowId: d.workflowId,
     runId: d.runId,
@@ -47,14 +53,16 @@ export async function describeRun(client: Client, workflowId: string): Promise<R
     })),
   };
   // The progress query needs a worker; a run is still described when none is up.
-  view.progress = await client
-    .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query<RunProgress>('progress'))
-    .catch(() => undefined);
+  view.progress = await withDeadline(
+    client,
+    () => handle.query<RunProgress>('progress'),
+    QUERY_DEADLINE_MS,
+  ).catch(() => undefined);
   if (d.status.name === 'COMPLETED') {
-    view.result = await handle.result();
+    view.result = await withDeadline(client, () => handle.result());
   } else if (d.status.name === 'FAILED' || d.status.name === 'TIMED_OUT') {
     try {
-      await handle.result();
+      await withDeadline(client, () => handle.result());
     } catch (err) {
       const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
       view.failure = {
@@ -189,7 +197,7 @@ async function orUnavailable<T>(id: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (isNotFound(err)) throw notFound('run_not_found', `no run with workflow id "${id}"`);
-    throw temporalUnavailable();
+    throw temporalCallFailed(err);
   }
 }
 
@@ -212,7 +220,7 @@ export function runsRouter(deps: RunsDeps): Router {
           ? badRequest('invalid_page_token', 'pageToken is not valid')
           : badRequest('invalid_query', (err as Error).message);
       }
-      throw temporalUnavailable();
+      throw temporalCallFailed(err);
     }
   });
   router.all('/runs', methodNotAllowed('GET'));
@@ -250,7 +258,13 @@ export function runsRouter(deps: RunsDeps): Router {
       workflowId: id,
       taskQueue: input.taskQueue,
       args: input.args,
-      typedSearchAttributes: d.typedSearchAttributes,
+      // Only Switchboard's own attributes: the server manages the rest (versioning, patches).
+      typedSearchAttributes: runSearchAttributes({
+        integration: integrationId ?? d.type,
+        source: d.typedSearchAttributes.get(SourceKey),
+        eventType: d.typedSearchAttributes.get(EventTypeKey),
+        recordId: d.typedSearchAttributes.get(RecordIdKey),
+      }),
       staticSummary: `Re-run of ${d.runId}`,
       // The same id, so the record's history stays in one place; allowed only after a failure, so a
       // re-run can never double a completed run.
@@ -265,16 +279,29 @@ export function runsRouter(deps: RunsDeps): Router {
           signal: first.name,
           signalArgs: first.args,
         });
-        for (const signal of rest) await handle.signal(signal.name, ...signal.args);
         return handle.signaledRunId;
       }),
     );
+    // The run exists now: from here on the answer is 202, never a 503 that would invite a second re-run.
+    // Each later signal has its own deadline; the answer says how many arrived.
+    let signalsDelivered = first ? 1 : 0;
+    try {
+      const handle = client.workflow.getHandle(id, runId);
+      for (const signal of rest) {
+        await withDeadline(client, () => handle.signal(signal.name, ...signal.args));
+        signalsDelivered++;
+      }
+    } catch {
+      // reported below
+    }
     deps.metrics.runsStarted.inc({ integration: integrationId ?? d.type, trigger: 'rerun' });
     res.status(202).json({
       workflowId: id,
       runId,
       previousRunId: d.runId,
       integration: integrationId ?? findIntegration(d.type)?.id,
+      signalsDelivered,
+      signalsTotal: input.signals.length,
     });
   });
   router.all('/runs/*id/rerun', methodNotAllowed('POST'));

@@ -15,7 +15,7 @@ import {
   HttpError,
   methodNotAllowed,
   notFound,
-  temporalUnavailable,
+  temporalCallFailed,
   unauthorized,
 } from './errors';
 import type { GatewayMetrics } from './metrics';
@@ -172,7 +172,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
           { source: source.name, err: (err as Error).message },
           'webhook not accepted: Temporal call failed',
         );
-        throw temporalUnavailable();
+        throw temporalCallFailed(err);
       }
       const outcomes: EventOutcome[] = events.map((event, i) => {
         const runs = planned[i].map((run) => started.get(run)!);

@@ -68,6 +68,16 @@ export const orderFulfillmentIntegration: IntegrationDefinition = {
     '(the customer is notified by Shopify). An order cancelled in Shopify before it ships cancels the ' +
     'ShipBob order; one cancelled too late raises an alert for a person to intercept it.',
   workflow: 'orderFulfillment',
+  /**
+   * Shopify signs the body only, not the X-Shopify-Topic header: an orders/cancelled must carry the
+   * cancellation in its signed body, or anyone replaying an old signed order body under that topic could
+   * call a shipment back.
+   */
+  accepts(event) {
+    if (event.source !== 'shopify' || event.eventType !== 'orders/cancelled') return true;
+    const cancelledAt = (event.payload as { cancelled_at?: unknown } | null)?.cancelled_at;
+    return typeof cancelledAt === 'string' && cancelledAt !== '';
+  },
   triggers: {
     webhooks: [
       { source: 'shopify', eventTypes: ['orders/create', 'orders/cancelled'] },

@@ -5,6 +5,7 @@
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { IntegrationDefinition, StartPlan } from '../integrations';
+import { withTemporalDeadline } from './calls';
 import { runSearchAttributes } from './searchAttributes';
 
 export interface StartedRun {
@@ -18,9 +19,6 @@ export interface RunContext {
   source?: string;
   eventType?: string;
 }
-
-/** Temporal calls from the gateway get a deadline: a sender is better told 503 than kept waiting. */
-export const TEMPORAL_CALL_DEADLINE_MS = 5_000;
 
 export async function startRun(
   client: Client,
@@ -42,7 +40,7 @@ export async function startRun(
     staticSummary: plan.summary,
     staticDetails: `${integration.title}\n\n${integration.description}`,
   };
-  return client.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, async () => {
+  return withTemporalDeadline(client, async () => {
     if (plan.mode === 'signalWithStart') {
       const handle = await client.workflow.signalWithStart(integration.workflow, {
         ...options,

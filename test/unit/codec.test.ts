@@ -11,7 +11,7 @@ import { AesGcmCodec } from '../../src/temporal/dataConverter';
 const key = randomBytes(32);
 const appWith = (env: Record<string, string>) =>
   createApp({
-    config: loadConfig({ LOG_LEVEL: 'silent', ...env }),
+    config: loadConfig({ LOG_LEVEL: 'silent', CODEC_ALLOW_UNAUTHENTICATED: 'true', ...env }),
     client: {} as Client,
     logger: createLogger('silent'),
   });
@@ -71,9 +71,13 @@ test('bad input is a 400; a payload sealed with another key is a 400, not a 500'
   expect(res.body.error.code).toBe('undecodable_payload');
 });
 
-test('no codec key: no endpoint; production: the API key is required', async () => {
+test('no codec key: no endpoint; without CODEC_ALLOW_UNAUTHENTICATED the API key is required', async () => {
   expect((await request(appWith({})).post('/codec/decode').send({ payloads: [] })).status).toBe(404);
-  const locked = appWith({ PAYLOAD_CODEC_KEY: key.toString('base64'), CODEC_ALLOW_UNAUTHENTICATED: 'false' });
+  const locked = createApp({
+    config: loadConfig({ LOG_LEVEL: 'silent', PAYLOAD_CODEC_KEY: key.toString('base64') }),
+    client: {} as Client,
+    logger: createLogger('silent'),
+  });
   expect((await request(locked).post('/codec/decode').send({ payloads: [] })).status).toBe(401);
   const withKey = await request(locked)
     .post('/codec/decode')

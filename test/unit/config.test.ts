@@ -100,3 +100,9 @@ test('WORKER_METRICS_ADDRESS must be host:port', () => {
     /^WORKER_METRICS_ADDRESS="9464" is invalid/,
   );
 });
+
+test('PUBLIC_BASE_URL loses its trailing slash (the path is appended to rebuild the signed URL)', () => {
+  expect(loadConfig({ PUBLIC_BASE_URL: 'https://hooks.example.com/' }).publicBaseUrl).toBe(
+    'https://hooks.example.com',
+  );
+});

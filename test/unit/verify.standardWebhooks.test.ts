@@ -29,6 +29,15 @@ describe.each([
       WEBHOOK_SOURCES[source].verify(request(headers, rawBody), loadConfig({ [variable]: secrets })),
     );
 
+  test("accepts Svix's own svix-* header names for the same scheme", () => {
+    const signed = standardWebhookHeaders(body, [NEW]);
+    const svix = Object.fromEntries(
+      Object.entries(signed).map(([k, v]) => [k.replace(/^webhook-/, 'svix-'), v]),
+    ) as Headers;
+    expect(Object.keys(svix).some((k) => k.startsWith('webhook-'))).toBe(false);
+    expect(verify(NEW, svix)).toBe('ok');
+  });
+
   test('accepts what the reference library signs, with either secret during rotation', () => {
     expect(verify(NEW, standardWebhookHeaders(body, [NEW]))).toBe('ok');
     expect(verify(`${NEW},${OLD}`, standardWebhookHeaders(body, [OLD]))).toBe('ok');

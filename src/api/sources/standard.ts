@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import type { InboundEvent } from '../../integrations';
-import { header, SignedRequest } from '../verify/hmac';
-import { verifyStandardWebhookSignature } from '../verify/standardWebhooks';
+import type { SignedRequest } from '../verify/hmac';
+import { standardWebhookHeaders, verifyStandardWebhookSignature } from '../verify/standardWebhooks';
 import type { WebhookSourceDefinition } from './types';
 
 /** The spec's payload shape, with the `data` schema of a particular sender. */
@@ -24,10 +24,10 @@ export function standardWebhookEvent(
   return {
     source,
     // Present: the verifier refuses a message without it.
-    eventId: header(req.headers, 'webhook-id') ?? '',
+    eventId: standardWebhookHeaders(req).id ?? '',
     eventType: body.type,
     recordId,
-    occurredAt: Number.isFinite(sent) ? sent : Number(header(req.headers, 'webhook-timestamp')) * 1000,
+    occurredAt: Number.isFinite(sent) ? sent : Number(standardWebhookHeaders(req).timestamp) * 1000,
     payload: body,
   };
 }

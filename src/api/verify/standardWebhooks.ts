@@ -37,14 +37,19 @@ function v1Signatures(value: string): Buffer[] {
     .filter((b): b is Buffer => b !== undefined);
 }
 
+/** Standard Webhooks headers, or Svix's own `svix-*` names (the same scheme; Svix sends both or either). */
+export function standardWebhookHeaders(req: SignedRequest) {
+  const read = (name: string) =>
+    header(req.headers, `webhook-${name}`) ?? header(req.headers, `svix-${name}`);
+  return { id: read('id'), timestamp: read('timestamp'), signature: read('signature') };
+}
+
 export function verifyStandardWebhookSignature(
   req: SignedRequest,
   secrets: string[],
   now = Date.now(),
 ): void {
-  const id = header(req.headers, 'webhook-id');
-  const timestamp = header(req.headers, 'webhook-timestamp');
-  const signature = header(req.headers, 'webhook-signature');
+  const { id, timestamp, signature } = standardWebhookHeaders(req);
   if (!id || !timestamp || !signature) {
     throw new SignatureError(
       'missing_signature',
