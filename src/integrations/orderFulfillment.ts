@@ -110,6 +110,7 @@ export const orderFulfillmentIntegration: IntegrationDefinition = {
       };
       return {
         mode: 'signalWithStart',
+        once: true,
         workflowId: orderFulfillmentWorkflowId(orderId),
         recordId: orderId,
         args: [inputFor(orderId, config)],
@@ -127,6 +128,7 @@ export const orderFulfillmentIntegration: IntegrationDefinition = {
       // signalWithStart: a cancellation that overtakes its orders/create still reaches the order's run.
       return {
         mode: 'signalWithStart',
+        once: true,
         workflowId: orderFulfillmentWorkflowId(orderId),
         recordId: orderId,
         args: [inputFor(orderId, config)],

@@ -25,7 +25,17 @@ export type StartPlan = {
   summary: string;
 } & (
   | { mode: 'start' } // one run per event: a repeated delivery hits the same id and is a duplicate
-  | { mode: 'signalWithStart'; signal: string; signalArgs: unknown[] } // one entity run per record, events applied in order
+  | {
+      // one entity run per record, events applied in order
+      mode: 'signalWithStart';
+      signal: string;
+      signalArgs: unknown[];
+      /**
+       * The record's run is its whole life (an order from placed to shipped): once it has closed, a late
+       * event starts nothing and is answered as a duplicate. Otherwise a later event starts a new run.
+       */
+      once?: boolean;
+    }
 );
 
 export interface RecordFlow {

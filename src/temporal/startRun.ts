@@ -42,17 +42,26 @@ export async function startRun(
   };
   return withTemporalDeadline(client, async () => {
     if (plan.mode === 'signalWithStart') {
-      const handle = await client.workflow.signalWithStart(integration.workflow, {
-        ...options,
-        signal: plan.signal,
-        signalArgs: plan.signalArgs,
-      });
-      return {
-        integration: integration.id,
-        workflowId: plan.workflowId,
-        runId: handle.signaledRunId,
-        duplicate: false,
-      };
+      try {
+        const handle = await client.workflow.signalWithStart(integration.workflow, {
+          ...options,
+          signal: plan.signal,
+          signalArgs: plan.signalArgs,
+          workflowIdReusePolicy: plan.once ? WorkflowIdReusePolicy.REJECT_DUPLICATE : undefined,
+        });
+        return {
+          integration: integration.id,
+          workflowId: plan.workflowId,
+          runId: handle.signaledRunId,
+          duplicate: false,
+        };
+      } catch (err) {
+        // `once`: the record's run has closed; the event came too late to matter.
+        if (plan.once && err instanceof WorkflowExecutionAlreadyStartedError) {
+          return { integration: integration.id, workflowId: plan.workflowId, duplicate: true };
+        }
+        throw err;
+      }
     }
     try {
       const handle = await client.workflow.start(integration.workflow, {

@@ -93,6 +93,20 @@ test('ship path: order → ShipBob order → shipped webhook → tracking lands 
   });
   expect(stack.sandbox.shopify.orders.get(Number(orderId))?.fulfillment_status).toBe('fulfilled');
   await recordHistory(stack.client, orderFulfillmentWorkflowId(orderId), 'order-fulfillment');
+
+  // ShipBob redelivers order.shipped after the run has closed: nothing starts, nothing is written twice.
+  const completed = await handle.describe();
+  const late = await stack.sandbox.shipbob.sendWebhook('order.shipped', {
+    order_id: shipment.id,
+    reference_id: orderId,
+    tracking: { tracking_number: '1Z999AA10123456784', carrier: 'UPS' },
+  });
+  expect(late.status).toBe(202);
+  expect(late.body).toMatchObject({ duplicate: true, events: [{ status: 'duplicate' }] });
+  expect(stack.sandbox.shopify.fulfillments.get(Number(orderId))).toHaveLength(1);
+  // The latest run of the order's id is still the completed one: no second run was started.
+  const latest = await stack.client.workflow.getHandle(orderFulfillmentWorkflowId(orderId)).describe();
+  expect(latest).toMatchObject({ runId: completed.runId, status: { name: 'COMPLETED' } });
 });
 
 test('cancel path: an order cancelled before shipping cancels the ShipBob order and is never fulfilled', async () => {
