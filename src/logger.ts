@@ -3,6 +3,7 @@
  * header or credential that slips into a log object never reaches the log in clear.
  */
 import pino from 'pino';
+import { config } from './config';
 
 export const REDACTED_PATHS = [
   'headers.authorization',
@@ -28,7 +29,7 @@ export const REDACTED_PATHS = [
   '*.apiKey',
 ];
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream) {
+export function createLogger(level = 'info', destination?: pino.DestinationStream) {
   return pino(
     { level, base: { service: 'switchboard' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
     destination,
@@ -37,4 +38,14 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destinatio
 
 export type Logger = pino.Logger;
 
-export const logger = createLogger();
+/** The level from the one config module; a bad config is reported by the entry point that loads it. */
+function configuredLevel(): string {
+  try {
+    return config().logLevel;
+  } catch {
+    return 'info';
+  }
+}
+
+/** The process logger of the entry points (worker, gateway, npm start). */
+export const logger = createLogger(configuredLevel());

@@ -1,6 +1,7 @@
 /** Every gateway error is JSON `{ error: { code, message } }` with a stable code and the right status. */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ZodError } from 'zod';
 import { isTemporalUnavailable } from '../temporal/calls';
 
 export class HttpError extends Error {
@@ -15,6 +16,12 @@ export class HttpError extends Error {
 }
 
 export const badRequest = (code: string, message: string) => new HttpError(400, code, message);
+
+/** A 400 naming the first field zod refused ("contactId: a HubSpot contact id (digits)"). */
+export function invalidInput(code: string, error: ZodError, where: string): HttpError {
+  const issue = error.issues[0];
+  return badRequest(code, `${issue?.path.join('.') || where}: ${issue?.message ?? 'invalid'}`);
+}
 export const unauthorized = (code: string, message: string) => new HttpError(401, code, message);
 export const notFound = (code: string, message: string) => new HttpError(404, code, message);
 export const conflict = (code: string, message: string) => new HttpError(409, code, message);

@@ -9,7 +9,14 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { CATALOG, IntegrationDefinition } from '../integrations';
 import { startRun } from '../temporal/startRun';
-import { badRequest, HttpError, methodNotAllowed, notFound, temporalCallFailed } from './errors';
+import {
+  badRequest,
+  invalidInput,
+  HttpError,
+  methodNotAllowed,
+  notFound,
+  temporalCallFailed,
+} from './errors';
 import type { GatewayMetrics } from './metrics';
 
 export interface IntegrationView {
@@ -139,11 +146,7 @@ export function manualRunRouter(deps: IntegrationsDeps): Router {
         throw badRequest('manual_start_unsupported', `${integration.id} runs only from its triggers`);
       const parsed = integration.manualInput.safeParse(req.body ?? {});
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw badRequest(
-          'invalid_input',
-          `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-        );
+        throw invalidInput('invalid_input', parsed.error, 'body');
       }
       const plan = integration.planManual(parsed.data, deps.config);
       let run;

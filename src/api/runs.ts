@@ -19,7 +19,7 @@ import {
 } from '../temporal/searchAttributes';
 import { withTemporalDeadline as withDeadline } from '../temporal/calls';
 import type { RunProgress } from '../workflows/progress';
-import { badRequest, conflict, methodNotAllowed, notFound, temporalCallFailed } from './errors';
+import { badRequest, invalidInput, conflict, methodNotAllowed, notFound, temporalCallFailed } from './errors';
 import type { GatewayMetrics } from './metrics';
 import { isNotFound, runListQuerySchema, RunListQuery, RunSummary, RunView } from './schemas';
 
@@ -208,8 +208,7 @@ export function runsRouter(deps: RunsDeps): Router {
   router.get('/runs', async (req, res) => {
     const parsed = runListQuerySchema.safeParse(req.query);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw badRequest('invalid_query', `${issue?.path.join('.') || 'query'}: ${issue?.message}`);
+      throw invalidInput('invalid_query', parsed.error, 'query');
     }
     try {
       res.json(await listRuns(client, config.temporal.namespace, parsed.data));

@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { startRun, StartedRun } from '../temporal/startRun';
 import {
   badRequest,
+  invalidInput,
   HttpError,
   methodNotAllowed,
   notFound,
@@ -150,11 +151,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
       }
       const parsed = source.envelope.safeParse(json);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw badRequest(
-          'invalid_payload',
-          `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-        );
+        throw invalidInput('invalid_payload', parsed.error, 'body');
       }
       const handshake = source.handshake?.(parsed.data);
       if (handshake !== undefined) {
