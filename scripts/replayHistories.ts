@@ -1,14 +1,25 @@
 /**
- * Replays every recorded history in test/histories against the current workflow code (one bundle for
- * all). Prints one JSON line per history and exits non-zero if any replay fails. Runs as its own
- * process because protobufjs' JSON support does not survive Jest's module sandbox.
+ * Replays workflow histories against the current workflow code (one bundle for all): every recorded
+ * history in test/histories by default, or the files given, e.g. a history downloaded from the Web UI
+ * or exported with `temporal workflow show -w <id> --output json`:
+ *
+ *   npm run replay -- ~/Downloads/deal-won_hubspot_deal-9001.json
+ *
+ * Prints one JSON line per history and exits non-zero if any replay fails (a determinism break).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { temporal } from '@temporalio/proto';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 
 const HISTORIES_DIR = path.resolve(__dirname, '..', 'test', 'histories');
+
+function historyFiles(args: string[]): string[] {
+  if (args.length > 0) return args.map((a) => path.resolve(a));
+  return readdirSync(HISTORIES_DIR)
+    .filter((f) => f.endsWith('.history.json'))
+    .map((f) => path.join(HISTORIES_DIR, f));
+}
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -16,12 +27,10 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('../src/workflows'),
     logger: new DefaultLogger('ERROR'),
   });
-  const histories = readdirSync(HISTORIES_DIR)
-    .filter((f) => f.endsWith('.history.pb'))
-    .map((file) => ({
-      workflowId: file.replace(/\.history\.pb$/, ''),
-      history: temporal.api.history.v1.History.decode(readFileSync(path.join(HISTORIES_DIR, file))),
-    }));
+  const histories = historyFiles(process.argv.slice(2)).map((file) => ({
+    workflowId: path.basename(file).replace(/(\.history)?\.json$/, ''),
+    history: historyFromJSON(JSON.parse(readFileSync(file, 'utf8'))),
+  }));
   let failed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
     if (result.error) failed++;

@@ -1,28 +1,62 @@
-/** Every recorded history (test/histories) replays against the current workflow code: determinism holds. */
+/**
+ * Every recorded history (test/histories) replays against the current workflow code: determinism holds.
+ * And the check has teeth: a history whose recorded steps no longer match the code fails the replay.
+ */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { HISTORIES_DIR } from '../helpers/histories';
 
 const expected = readdirSync(HISTORIES_DIR)
-  .filter((f) => f.endsWith('.history.pb'))
-  .map((f) => f.replace(/\.history\.pb$/, ''));
+  .filter((f) => f.endsWith('.history.json'))
+  .map((f) => f.replace(/\.history\.json$/, ''));
 
-test('every recorded history replays deterministically', () => {
-  expect(expected.length).toBeGreaterThan(0);
+/** Runs `npm run replay` (scripts/replayHistories.ts) in its own process, as an operator would. */
+function replay(files: string[] = []) {
   const run = spawnSync(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', path.resolve(__dirname, '../../scripts/replayHistories.ts')],
-    {
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.resolve(__dirname, '../../scripts/replayHistories.ts'),
+      ...files,
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
   );
   const results = run.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { history: string; ok: boolean; error?: string });
+  return { status: run.status, results, stderr: run.stderr };
+}
+
+test('every recorded history of the five integrations replays deterministically', () => {
+  expect(expected).toEqual(
+    expect.arrayContaining([
+      'contact-sync',
+      'contact-full-sync',
+      'deal-won',
+      'address-propagation',
+      'order-fulfillment',
+      'ticket-survey',
+    ]),
+  );
+  const { status, results, stderr } = replay();
   expect(results.map((r) => r.history).sort()).toEqual([...expected].sort());
   for (const r of results) expect(r).toEqual({ history: r.history, ok: true });
-  expect(run.status).toBe(0);
+  expect([status, stderr]).toEqual([0, '']);
+});
+
+test('a history that no longer matches the code (an activity renamed) fails the replay', () => {
+  const original = readFileSync(path.join(HISTORIES_DIR, 'deal-won.history.json'), 'utf8');
+  const [first] = /"name": "(get|create|upsert|post|find)[A-Za-z]+"/.exec(original) ?? [];
+  expect(first).toBeDefined();
+  const tampered = original.split(first!).join('"name": "renamedActivity"');
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'replay-')), 'deal-won.history.json');
+  writeFileSync(file, tampered);
+
+  const { status, results } = replay([file]);
+  expect(results).toEqual([{ history: 'deal-won', ok: false, error: expect.any(String) }]);
+  expect(status).toBe(1);
 });
