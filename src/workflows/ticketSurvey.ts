@@ -53,20 +53,24 @@ export async function ticketSurvey(input: TicketSurveyInput): Promise<TicketSurv
   /** The ticket's state as the webhooks told it, in arrival order. */
   let solved = false;
   setHandler(ticketSolvedSignal, () => void (solved = true));
-  setHandler(ticketReopenedSignal, () => void (solved = false));
+  // A reopen cancels a pending survey, counted here: solved and reopened may both arrive before the run
+  // first wakes up, and that is a cancelled survey too, not a ticket that was never solved.
+  setHandler(ticketReopenedSignal, () => {
+    if (solved) {
+      result.surveysCancelled++;
+      result.outcome = 'cancelled';
+      result.detail = 'the ticket was reopened before the survey was due';
+      progress.step('survey cancelled: ticket reopened');
+    }
+    solved = false;
+  });
 
   return alertOnFailure(progress, input.ticketId, async () => {
     // A reopen that comes first (or alone) leaves nothing to wait for.
     while (solved) {
       progress.stage = `waiting ${String(input.delay)} before the survey`;
       const reopened = await condition(() => !solved, input.delay);
-      if (reopened) {
-        result.surveysCancelled++;
-        result.outcome = 'cancelled';
-        result.detail = 'the ticket was reopened before the survey was due';
-        progress.step('survey cancelled: ticket reopened');
-        continue; // solved again in the same instant → wait again
-      }
+      if (reopened) continue; // counted by the reopen handler; solved again in the same instant → wait again
       await sendSurvey(input, result, progress);
       break;
     }
