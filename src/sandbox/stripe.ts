@@ -268,6 +268,23 @@ export class StripeSandbox {
       );
       res.json(list('/v1/invoices', all, req.query.limit));
     });
+    /** Stripe's search query language, as far as the connectors use it: metadata['key']:'value'. */
+    router.get('/v1/invoices/search', (req, res) => {
+      const m = /^metadata\['([\w-]+)'\]:'((?:[^'\\]|\\.)*)'$/.exec(String(req.query.query ?? ''));
+      if (!m) {
+        stripeError(res, 400, { message: 'Invalid search query', param: 'query' });
+        return;
+      }
+      const value = m[2].replace(/\\(.)/g, '$1');
+      const data = [...this.invoices.values()].filter((i) => i.metadata[m[1]] === value);
+      res.json({
+        object: 'search_result',
+        data,
+        has_more: false,
+        next_page: null,
+        url: '/v1/invoices/search',
+      });
+    });
     router.post('/v1/invoices', (req, res) => {
       if (this.injected('invoice', res)) return;
       const b = req.body as Record<string, unknown>;

@@ -14,7 +14,7 @@
  * CRM), not a broken run; failing it would page operators for something only finance can fix. The run
  * fails (and raises the standard alert) only if the saga itself cannot finish, e.g. HubSpot is down for good.
  */
-import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { mapWonDealToStripe, wonDealOf, WonDeal } from '../mapping/dealToStripe';
 import { activityOptionsFor } from '../systems';
@@ -57,6 +57,7 @@ const slack = proxyActivities<Pick<Activities, 'postSlackMessage'>>(activityOpti
 const stripe = proxyActivities<
   Pick<
     Activities,
+    | 'findStripeInvoiceForDeal'
     | 'upsertStripeCustomer'
     | 'createStripeDraftInvoice'
     | 'createStripeInvoiceItem'
@@ -144,11 +145,30 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
   }
 
   async function invoice(won: WonDeal): Promise<DealWonResult> {
-    // Keys are per deal and per run chain: retries are the same call; a deliberate rerun is a new attempt.
+    // Keys are per deal and per run chain: retries are the same call. A re-run (or a retry after Stripe
+    // has forgotten its keys, 24 h) is caught by the lookup below instead.
     const keyPrefix = `deal-won/${input.dealId}/${workflowInfo().firstExecutionRunId.slice(0, 8)}`;
     const key = (what: string) => `${keyPrefix}/${what}`;
     const mapped = mapWonDealToStripe(won);
     if (!mapped.ok) return invoiceFailed(won, `cannot invoice: ${mapped.reason}`, []);
+
+    // Added after runs were recorded: patched() keeps those histories replaying as they ran.
+    if (patched('deal-won-existing-invoice-lookup')) {
+      const existing = await step('look for an invoice already issued', () =>
+        stripe.findStripeInvoiceForDeal.executeWithOptions(
+          { summary: `Look in Stripe for an invoice already issued for deal ${won.dealId}` },
+          [won.dealId],
+        ),
+      );
+      if (existing) {
+        result.customerId = existing.customer;
+        result.invoiceId = existing.id;
+        result.invoiceNumber = existing.number ?? undefined;
+        result.amountDue = existing.amount_due;
+        await markInvoiced(won);
+        return finish('already_invoiced');
+      }
+    }
 
     const compensations: { what: string; run: () => Promise<unknown> }[] = [];
     try {
@@ -210,6 +230,11 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
       return invoiceFailed(won, describeError(err), compensations);
     }
 
+    await markInvoiced(won);
+    return finish('invoiced');
+  }
+
+  async function markInvoiced(won: WonDeal): Promise<void> {
     await step('mark deal invoiced', () =>
       hubspot.updateHubspotDeal.executeWithOptions(
         { summary: `Mark deal ${won.dealId} invoiced in HubSpot` },
@@ -219,7 +244,6 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
         ],
       ),
     );
-    return finish('invoiced');
   }
 
   async function invoiceFailed(

@@ -1,4 +1,5 @@
 /** deal-won through the gateway and a real dev server: exactly-once invoicing, Slack threshold, the saga. */
+import { findIntegration } from '../../src/integrations';
 import type { DealWonResult } from '../../src/workflows/dealWon';
 import { recordHistory } from '../helpers/histories';
 import { apiKeyHeader, startStack, TestStack, uniqueId } from '../helpers/stack';
@@ -138,6 +139,7 @@ test('a won deal delivered three times is announced and invoiced exactly once', 
     'read deal',
     'read contact',
     'announce on Slack',
+    'look for an invoice already issued',
     'upsert Stripe customer',
     'create draft invoice',
     'add invoice item',
@@ -154,6 +156,27 @@ test('a deal under the threshold gets no Slack message, but an invoice', async (
   expect(outcome).toMatchObject({ outcome: 'invoiced', slack: 'below threshold', amountDue: 50000 });
   expect(invoicesOf(dealId)).toEqual([expect.objectContaining({ status: 'open', amount_due: 50000 })]);
   expect(stack.sandbox.slack.messages.filter((m) => m.text.includes(`Deal ${dealId}`))).toEqual([]);
+});
+
+test('a later run for an invoiced deal (a re-run, new idempotency keys) finds the invoice and bills nothing', async () => {
+  const { contactId } = billingContact();
+  const dealId = uniqueId();
+  await winDeal(dealId, contactId, '700');
+  const first = await result(dealId);
+  expect(first.outcome).toBe('invoiced');
+  // HubSpot lost our "invoiced" mark (say the last step of a failed run never wrote it).
+  stack.sandbox.hubspot.deals.get(dealId)!.properties.switchboard_invoice_status = '';
+
+  const dealWon = findIntegration('deal-won')!;
+  const plan = dealWon.planManual!({ dealId }, stack.config);
+  const again = await stack.client.workflow.execute(dealWon.workflow, {
+    taskQueue: stack.config.temporal.taskQueue,
+    workflowId: `${plan.workflowId}/second-chain`, // another run chain: Stripe keys differ
+    args: plan.args,
+  });
+  expect(again).toMatchObject({ outcome: 'already_invoiced', invoiceId: first.invoiceId });
+  expect(invoicesOf(dealId)).toHaveLength(1);
+  expect(stack.sandbox.hubspot.deals.get(dealId)!.properties.switchboard_invoice_status).toBe('invoiced');
 });
 
 test('a stage change to anything but closed-won starts no run', async () => {

@@ -126,6 +126,21 @@ export function createStripeActivities(http: HttpClient) {
     },
 
     /**
+     * The invoice already issued for a deal, if any (Stripe search on the metadata we set): a re-run, or a
+     * retry days later when Stripe has forgotten the idempotency keys, finds it instead of billing again.
+     * Drafts and void invoices do not count.
+     */
+    async findStripeInvoiceForDeal(dealId: string): Promise<StripeInvoice | null> {
+      const found = await http.request('stripe', {
+        method: 'GET',
+        path: '/v1/invoices/search',
+        query: { query: `metadata['hubspot_deal_id']:'${dealId.replace(/'/g, "\\'")}'` },
+        schema: stripeListSchema(stripeInvoiceSchema),
+      });
+      return found.data.find((i) => i.status !== 'draft' && i.status !== 'void') ?? null;
+    },
+
+    /**
      * A draft invoice, created before its items: items are then attached to this invoice explicitly, so a
      * customer's other pending items (another deal in flight) can never be swept into it.
      */
