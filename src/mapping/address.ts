@@ -85,13 +85,32 @@ export function addressFor(system: AddressSystem, address: Address): Record<stri
 
 const norm = (v: string | undefined) => (v ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
 
+const ADDRESS_FIELDS = ['line1', 'line2', 'city', 'state', 'postalCode', 'country'] as const;
+export type AddressField = (typeof ADDRESS_FIELDS)[number];
+
+/** The address fields a system can hold, read off its map (HubSpot's contact has no second line). */
+export function fieldsHeldBy(system: AddressSystem): AddressField[] {
+  const held = new Set(ADDRESS_FROM[system].map((rule) => rule.to));
+  return ADDRESS_FIELDS.filter((f) => held.has(f));
+}
+
 /**
- * Same address, ignoring case and spacing. This is what stops echo loops: our own write comes back as a
- * change event from the target, finds every system already equal, and writes nothing.
+ * Same address, ignoring case and spacing, compared on the fields both systems can hold: a HubSpot
+ * address (no second line) equals a Shopify one with "Apt 4", so the echo of our own write finds every
+ * system already equal and writes nothing (which is what stops loops), and never blanks a line 2 that
+ * the source could not have known about.
  */
-export function sameAddress(a: Address | undefined, b: Address | undefined): boolean {
+export function sameAddress(
+  a: Address | undefined,
+  b: Address | undefined,
+  fields: readonly AddressField[] = ADDRESS_FIELDS,
+): boolean {
   if (!a || !b) return a === b;
-  return (['line1', 'line2', 'city', 'state', 'postalCode', 'country'] as const).every(
-    (k) => norm(a[k]) === norm(b[k]),
-  );
+  return fields.every((k) => norm(a[k]) === norm(b[k]));
+}
+
+/** The fields two systems can both hold: what a propagation between them compares. */
+export function sharedFields(a: AddressSystem, b: AddressSystem): AddressField[] {
+  const held = new Set(fieldsHeldBy(b));
+  return fieldsHeldBy(a).filter((f) => held.has(f));
 }

@@ -25,6 +25,7 @@ import {
   addressOf,
   AddressSystem,
   sameAddress,
+  sharedFields,
 } from '../mapping/address';
 import { activityOptionsFor } from '../systems';
 import { alertOnFailure, describeError, sendAlert } from './failureAlert';
@@ -215,7 +216,8 @@ async function propagate(
       try {
         const found = await systems[system].find(email);
         if (!found) return [system, { status: 'not_found' }];
-        if (sameAddress(found.address, address)) return [system, { status: 'unchanged', id: found.id }];
+        if (sameAddress(found.address, address, sharedFields(input.source, system)))
+          return [system, { status: 'unchanged', id: found.id }];
         await systems[system].write(found.id, address);
         return [system, { status: 'updated', id: found.id }];
       } catch (err) {
