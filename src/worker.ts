@@ -10,6 +10,10 @@ import { createWorkers } from './temporal/workers';
 export async function main(): Promise<void> {
   const cfg = config();
   installRuntimeLogger(logger, 'INFO', cfg.workerMetricsAddress);
+  if (cfg.production && !cfg.temporal.codecKey)
+    logger.warn(
+      'PAYLOAD_CODEC_KEY is not set: records (names, emails, addresses) are stored in Temporal in clear',
+    );
   const address = cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`;
   const connection = await connectWorker(cfg.temporal, address);
   const set = await createWorkers({

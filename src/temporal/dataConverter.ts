@@ -63,5 +63,9 @@ export function payloadCodecs(temporal: Config['temporal']): PayloadCodec[] {
 }
 
 export function dataConverter(temporal: Config['temporal']): DataConverter {
-  return { payloadCodecs: payloadCodecs(temporal) };
+  if (!temporal.codecKey) return {};
+  return {
+    payloadCodecs: payloadCodecs(temporal),
+    failureConverterPath: require.resolve('./failureConverter'),
+  };
 }

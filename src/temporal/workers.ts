@@ -8,7 +8,7 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import type { Config } from '../config';
 import { SYSTEMS, taskQueueFor } from '../systems';
-import { payloadCodecs } from './dataConverter';
+import { dataConverter } from './dataConverter';
 
 export interface WorkerSetOptions {
   config: Config;
@@ -30,7 +30,7 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
   const common = {
     connection,
     namespace: config.temporal.namespace,
-    dataConverter: { payloadCodecs: payloadCodecs(config.temporal) },
+    dataConverter: dataConverter(config.temporal),
     // In-flight activities get this long to finish on SIGTERM before they are cancelled.
     shutdownGraceTime: '10s',
   } satisfies Partial<WorkerOptions>;
