@@ -18,7 +18,7 @@ import { continueAsNew, defineSignal, proxyActivities, workflowInfo } from '@tem
 import type { Activities } from '../activities';
 import { mapContactToMailchimpMember } from '../mapping/contactToMailchimp';
 import { activityOptionsFor } from '../systems';
-import { alertOnFailure } from './failureAlert';
+import { alertOnFailure, sendAlert } from './failureAlert';
 import { trackProgress } from './progress';
 import { RecordEvent, recordInbox } from './recordEvents';
 
@@ -146,7 +146,16 @@ async function eraseMember(input: ContactSyncInput, state: { lastSyncedEmail?: s
   const email = state.lastSyncedEmail;
   // HubSpot keeps nothing after a privacy deletion: without the email this run synced there is no member
   // to find, and guessing is worse than reporting it.
-  if (!email) return 'privacy deletion: email not known to this run, nothing erased';
+  // A legal request must not end quietly undone: a person is asked to erase the member by hand.
+  if (!email) {
+    await sendAlert(
+      'contact-sync',
+      input.contactId,
+      `GDPR privacy deletion of HubSpot contact ${input.contactId}: its email is no longer known to ` +
+        `Switchboard, so its Mailchimp member in list ${input.listId} was not erased; erase it by hand`,
+    );
+    return 'privacy deletion: email not known to this run; a person was alerted to erase the member';
+  }
   const { deleted } = await mailchimp.deleteMailchimpMemberPermanently.executeWithOptions(
     { summary: `Permanently delete Mailchimp member of contact ${input.contactId} (GDPR)` },
     [input.listId, email],

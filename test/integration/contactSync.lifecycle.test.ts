@@ -72,6 +72,22 @@ test('a GDPR privacy deletion erases the member for good', async () => {
   expect(member(email)).toBeUndefined();
 });
 
+test('a privacy deletion the run cannot carry out (email no longer known) alerts a person', async () => {
+  // The alert receiver's URL is known once the sandbox listens; activities read it per call.
+  stack.config.alerts.webhookUrl = stack.sandbox.alertWebhookUrl;
+  const id = uniqueId(); // never synced: no run remembers its email, and HubSpot has erased it
+  await stack.sandbox.hubspot.sendWebhook([{ subscriptionType: 'contact.privacyDeletion', objectId: id }]);
+  const result = (await handle(id).result()) as ContactSyncResult;
+  expect(result.lastOutcome).toBe(
+    'privacy deletion: email not known to this run; a person was alerted to erase the member',
+  );
+  const res = await fetch(`${stack.sandbox.url}/_sandbox/alerts/messages`);
+  const alerts = (await res.json()) as { text: string }[];
+  expect(
+    alerts.filter((a) => a.text.includes(`GDPR privacy deletion of HubSpot contact ${id}`)),
+  ).toHaveLength(1);
+});
+
 test('an opt-out unsubscribes the member, and a later sync never re-subscribes them', async () => {
   const id = uniqueId();
   const email = `optout.${id}@example.com`;
