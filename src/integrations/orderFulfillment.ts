@@ -126,9 +126,10 @@ export const orderFulfillmentIntegration: IntegrationDefinition = {
         reason: shopifyOrderPayload.safeParse(event.payload).data?.cancel_reason ?? undefined,
       };
       // signalWithStart: a cancellation that overtakes its orders/create still reaches the order's run.
+      // Not `once`: a cancellation after the run closed (already shipped) starts a run that finds the
+      // shipment gone and alerts a person (CancelTooLate).
       return {
         mode: 'signalWithStart',
-        once: true,
         workflowId: orderFulfillmentWorkflowId(orderId),
         recordId: orderId,
         args: [inputFor(orderId, config)],

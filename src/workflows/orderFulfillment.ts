@@ -19,7 +19,7 @@ import {
 import type { Activities } from '../activities';
 import { mapShipbobTrackingToShopify, mapShopifyOrderToShipbob } from '../mapping/shopifyToShipbob';
 import { activityOptionsFor } from '../systems';
-import { alertOnFailure } from './failureAlert';
+import { alertOnFailure, sendAlert } from './failureAlert';
 import { trackProgress } from './progress';
 
 export interface OrderFulfillmentInput {
@@ -122,7 +122,17 @@ export async function orderFulfillment(input: OrderFulfillmentInput): Promise<Or
       if (!shipped && cancelled) return compensate(input, result, progress, created.id, cancelled);
     }
 
-    return writeTracking(input, result, progress, shipped!, shipbobOrderId);
+    const fulfilled = await writeTracking(input, result, progress, shipped!, shipbobOrderId);
+    // Cancelled in the store while ShipBob was shipping it: the parcel is on its way, a person decides.
+    if (cancelled) {
+      await sendAlert(
+        'order-fulfillment',
+        orderId,
+        `Shopify order ${orderId} was cancelled (${cancelled.reason ?? 'no reason given'}) but ShipBob had ` +
+          'already shipped it: intercept the parcel or arrange a return',
+      );
+    }
+    return fulfilled;
   });
 }
 

@@ -109,6 +109,38 @@ test('ship path: order → ShipBob order → shipped webhook → tracking lands 
   expect(latest).toMatchObject({ runId: completed.runId, status: { name: 'COMPLETED' } });
 });
 
+test('an order cancelled after it shipped (its run closed) raises one alert for a person', async () => {
+  stack.config.alerts.webhookUrl = stack.sandbox.alertWebhookUrl;
+  const { orderId } = await placeOrder();
+  await eventually(() => shipbobOrderFor(orderId), 20_000, 'the ShipBob order');
+  await eventually(
+    async () =>
+      (
+        await stack.client.workflow
+          .getHandle(orderFulfillmentWorkflowId(orderId))
+          .query<{ stage: string }>('progress')
+      ).stage === 'waiting for the shipment' || undefined,
+    20_000,
+    'the run to wait for the shipment',
+  );
+  expect((await control('shipbob/ship', { referenceId: orderId })).status).toBe(200);
+  await expect(result(orderId)).resolves.toMatchObject({ outcome: 'fulfilled' });
+
+  const cancelled = await control(`shopify/orders/${orderId}/cancel`, { reason: 'customer' });
+  expect((cancelled.body.webhook as { status: number }).status).toBe(202);
+  await expect(result(orderId)).rejects.toThrow();
+  const alerts = await eventually(
+    () => {
+      const found = stack.sandbox.alerts.messages.filter((m) => m.text.includes(orderId));
+      return found.length > 0 ? found : undefined;
+    },
+    20_000,
+    'the alert',
+  );
+  expect(alerts).toHaveLength(1);
+  expect(alerts[0].text).toMatch(/could not be/);
+});
+
 test('cancel path: an order cancelled before shipping cancels the ShipBob order and is never fulfilled', async () => {
   const { orderId } = await placeOrder();
   const shipment = await eventually(() => shipbobOrderFor(orderId), 20_000, 'the ShipBob order');
