@@ -71,6 +71,7 @@ export class MandrillSandbox {
       router.post(`/api/1.0/messages/send${suffix}`, (req, res) => this.send(req, res));
       router.post(`/api/1.0/messages/send-template${suffix}`, (req, res) => this.send(req, res, true));
       router.post(`/api/1.0/users/ping${suffix}`, (_req, res) => res.json('PONG!'));
+      router.post(`/api/1.0/messages/search${suffix}`, (req, res) => this.search(req, res));
     }
     return router;
   }
@@ -133,6 +134,23 @@ export class MandrillSandbox {
       return { email, status: 'sent', reject_reason: null, _id };
     });
     res.json(results);
+  }
+
+  /** messages/search, as far as the connector uses it: `u_<metadata field>:<value>` (Mandrill's syntax). */
+  private search(req: Request, res: Response): void {
+    const query = String((req.body as { query?: unknown }).query ?? '');
+    const m = /^u_([\w-]+):"?([^"]*)"?$/.exec(query.trim());
+    const found = m ? this.sent.filter((s) => s.metadata[m[1]] === m[2]) : [];
+    res.json(
+      found.map((s) => ({
+        _id: s._id,
+        ts: Math.floor(Date.parse(s.at) / 1000),
+        email: s.to.email,
+        subject: s.subject,
+        state: 'sent',
+        metadata: s.metadata,
+      })),
+    );
   }
 
   controlRouter(): Router {

@@ -1,5 +1,6 @@
 /** Contract: the Mandrill (Mailchimp Transactional) connector against its stand-in (key in the body). */
-import { createMandrillActivities } from '../../src/activities/connectors/mandrill';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createMandrillActivities, SEND_KEY_FIELD } from '../../src/activities/connectors/mandrill';
 import { HttpClient } from '../../src/activities/http/client';
 import { Config, loadConfig } from '../../src/config';
 import { startSandbox, Sandbox } from '../../src/sandbox/server';
@@ -78,4 +79,24 @@ test('an invalid message is refused before any request', async () => {
   const err = await mandrill.sendMandrillMessage({ to: [] }).catch((e: unknown) => e);
   expect(err).toMatchObject({ type: 'InvalidInputError', nonRetryable: true });
   expect(sandbox.recorders.mandrill.requests.length).toBe(before);
+});
+
+test('a retried send (same activity, same key) does not email twice: the first send is found and returned', async () => {
+  const env = new MockActivityEnvironment(); // one activity of one run: its retries share the key
+  const message = {
+    from_email: 'support@example.com',
+    to: [{ email: 'retry.once@example.com', name: 'Once' }],
+    global_merge_vars: [{ name: 'NAME', content: 'Once' }],
+  };
+  const first = (await env.run(() => mandrill.sendMandrillTemplate('satisfaction-survey', message))) as {
+    _id: string;
+  }[];
+  const retried = await env.run(() => mandrill.sendMandrillTemplate('satisfaction-survey', message));
+  expect(retried).toEqual([
+    { email: 'retry.once@example.com', status: 'sent', reject_reason: null, _id: first[0]._id },
+  ]);
+  expect(sandbox.mandrill.sentTo('retry.once@example.com')).toHaveLength(1);
+  expect(sandbox.mandrill.sentTo('retry.once@example.com')[0].metadata[SEND_KEY_FIELD]).toMatch(
+    /^[0-9a-f]{40}$/,
+  );
 });

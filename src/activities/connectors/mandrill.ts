@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import type { HttpClient } from '../http/client';
+import { defaultIdempotencyKey, HttpClient } from '../http/client';
 
 export const mandrillRecipientSchema = z.object({
   email: z.email(),
@@ -43,6 +43,11 @@ export type MandrillSendResult = z.infer<typeof mandrillSendResultSchema>;
  * 500 as transient. These messages are the permanent ones (bad key, missing template, invalid message):
  * retrying them only delays the alert.
  */
+/** The metadata field that carries a send's idempotency key (searchable as `u_<field>`). */
+export const SEND_KEY_FIELD = 'switchboard_send_id';
+
+const mandrillSearchResultSchema = z.array(z.object({ _id: z.string(), email: z.string() }).loose());
+
 const PERMANENT_MANDRILL_ERRORS = /→ 500: (Invalid API key|No such template|Validation error)/;
 
 /** A message that breaks the schema is a bug upstream: fail at once, not after eight retries. */
@@ -77,6 +82,27 @@ async function permanentOnKnownErrors<T>(call: () => Promise<T>): Promise<T> {
 }
 
 export function createMandrillActivities(http: HttpClient) {
+  /**
+   * Mandrill has no Idempotency-Key, and a timed-out send may still have gone out: each send carries the
+   * call's key in its metadata, and a retry first asks Mandrill whether that send already happened.
+   */
+  async function onceOnly(parsed: ReturnType<typeof validMessage>) {
+    const key = defaultIdempotencyKey();
+    if (!key) return { parsed };
+    const tagged = { ...parsed, metadata: { ...parsed.metadata, [SEND_KEY_FIELD]: key } };
+    const found = await http.request('mandrill', {
+      method: 'POST',
+      path: '/api/1.0/messages/search',
+      json: { query: `u_${SEND_KEY_FIELD}:${key}`, limit: 100 },
+      schema: mandrillSearchResultSchema,
+    });
+    const earlier: MandrillSendResult | undefined =
+      found.length > 0
+        ? found.map((m) => ({ email: m.email, status: 'sent' as const, reject_reason: null, _id: m._id }))
+        : undefined;
+    return { parsed: tagged, earlier };
+  }
+
   return {
     /** Sends a stored template (POST /messages/send-template); the template's merge tags are filled in. */
     async sendMandrillTemplate(
@@ -84,7 +110,8 @@ export function createMandrillActivities(http: HttpClient) {
       message: MandrillMessage,
       templateContent: { name: string; content: string }[] = [],
     ): Promise<MandrillSendResult> {
-      const parsed = validMessage(message);
+      const { parsed, earlier } = await onceOnly(validMessage(message));
+      if (earlier) return earlier;
       return permanentOnKnownErrors(() =>
         http.request('mandrill', {
           method: 'POST',
@@ -97,7 +124,8 @@ export function createMandrillActivities(http: HttpClient) {
 
     /** Sends a message with its own body (POST /messages/send). */
     async sendMandrillMessage(message: MandrillMessage): Promise<MandrillSendResult> {
-      const parsed = validMessage(message);
+      const { parsed, earlier } = await onceOnly(validMessage(message));
+      if (earlier) return earlier;
       return permanentOnKnownErrors(() =>
         http.request('mandrill', {
           method: 'POST',

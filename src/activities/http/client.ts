@@ -254,7 +254,7 @@ function cancellation(): AbortSignal[] {
  * The same logical call has the same key across retries, so APIs that honour Idempotency-Key (Stripe,
  * Shopify, ShipBob…) perform it once. The run id is part of it: activity ids restart at 1 in every run.
  */
-function defaultIdempotencyKey(): string | false {
+export function defaultIdempotencyKey(): string | false {
   const ctx = activityContext();
   if (!ctx) return false;
   const { workflowExecution, activityId } = ctx.info;
