@@ -104,12 +104,37 @@ export const stripeInvoiceItemInputSchema = z.object({
 });
 export type StripeInvoiceItemInput = z.infer<typeof stripeInvoiceItemInputSchema>;
 
-/** Currencies Stripe bills in whole units (no cents). */
-const ZERO_DECIMAL = new Set(['jpy', 'krw', 'vnd', 'clp', 'isk', 'ugx', 'xaf', 'xof', 'pyg', 'rwf', 'kmf']);
+/** Stripe's zero-decimal currencies: amounts in whole units (https://docs.stripe.com/currencies). */
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
+/** Three-decimal currencies: Stripe wants thousandths, the last digit 0 (rounded to hundredths). */
+const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
 
-/** HubSpot amounts are decimal strings in major units; Stripe wants integer minor units. */
+/**
+ * HubSpot amounts are decimal strings in major units; Stripe wants integer minor units. ISK is two-decimal
+ * in Stripe's API (×100) even though it has no minor unit in practice.
+ */
 export function toMinorUnits(amount: number, currency: string): number {
-  return Math.round(amount * (ZERO_DECIMAL.has(currency.toLowerCase()) ? 1 : 100));
+  const c = currency.toLowerCase();
+  if (ZERO_DECIMAL.has(c)) return Math.round(amount);
+  if (THREE_DECIMAL.has(c)) return Math.round(amount * 100) * 10;
+  return Math.round(amount * 100);
 }
 
 export type DealMappingResult =

@@ -40,6 +40,15 @@ test('the deal currency wins over the default; zero-decimal currencies are not m
 });
 
 test.each([
+  [1500, 'xpf', 1500], // zero-decimal
+  [250, 'isk', 25000], // Stripe's special case: two decimals in the API
+  [12.345, 'kwd', 12350], // three-decimal, last digit 0
+  [99.5, 'bif', 100],
+])('%d %s → %d minor units', (amount, currency, expected) => {
+  expect(toMinorUnits(amount, currency)).toBe(expected);
+});
+
+test.each([
   ['no contact', deal({ amount: '100' }), null, /^customer email/],
   ['no amount', deal({}), contact, /^invoice item amount/],
   ['a zero amount', deal({ amount: '0' }), contact, /^invoice item amount/],
