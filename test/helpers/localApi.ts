@@ -3,6 +3,7 @@
  * the client under test speaks real HTTP (headers, bodies, dropped sockets), no fetch mock involved.
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { ApplicationFailure } from '@temporalio/common';
 
 export interface ReceivedRequest {
   at: number;
@@ -67,4 +68,14 @@ export function json(
   headers: Record<string, string> = {},
 ) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+/** The ApplicationFailure a call rejects with (fails the test if it resolves or throws anything else). */
+export async function failureOf(call: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
 }

@@ -14,6 +14,21 @@ export type Headers = Record<string, string>;
 
 const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
+/** HubSpot v3: base64 HMAC of method + the full URL + body + timestamp (ms). */
+export function hubspotHeaders(
+  url: string,
+  payload: string,
+  secret: string,
+  timestamp = Date.now(),
+): Headers {
+  const signature = createHmac('sha256', secret).update(`POST${url}${payload}${timestamp}`).digest('base64');
+  return {
+    'content-type': 'application/json',
+    'x-hubspot-signature-v3': signature,
+    'x-hubspot-request-timestamp': String(timestamp),
+  };
+}
+
 /** Stripe-Signature as Stripe sends it: one v1 per secret (several while a secret is being rolled). */
 export function stripeHeaders(payload: string, secrets: string[], at = new Date()): Headers {
   const webhooks = new Stripe('sk_test_unused').webhooks;

@@ -9,13 +9,13 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { subscriberHash } from '../../src/activities/connectors/mailchimp';
 import { createApp } from '../../src/api/app';
-import { signHubspotV3 } from '../../src/api/verify/hubspot';
 import { Config, loadConfig } from '../../src/config';
 import { startSandbox, Sandbox } from '../../src/sandbox/server';
 import { createClient } from '../../src/temporal/connection';
 import { DevServer, freePort, startDevServer } from '../../src/temporal/devServer';
 import { createWorkers, WorkerSet } from '../../src/temporal/workers';
 import { eventually, silentLogger, uniqueId } from '../helpers/stack';
+import { hubspotHeaders } from '../helpers/webhookSigning';
 
 let config: Config;
 let sandbox: Sandbox;
@@ -62,19 +62,9 @@ afterAll(async () => {
 /** Posts a HubSpot-signed body, as HubSpot would (and as it would again on its retry). */
 async function deliver(body: string) {
   const url = `${gatewayUrl}/webhooks/hubspot`;
-  const timestamp = String(Date.now());
-  const signature = signHubspotV3(
-    config.webhookSecrets.hubspot[0],
-    { method: 'POST', url, rawBody: Buffer.from(body) },
-    timestamp,
-  );
   const res = await fetch(url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-hubspot-signature-v3': signature,
-      'x-hubspot-request-timestamp': timestamp,
-    },
+    headers: hubspotHeaders(url, body, config.webhookSecrets.hubspot[0]),
     body,
   });
   return {

@@ -1,11 +1,11 @@
 /** Bad input gets a clear JSON error with a stable code, and nothing is started. */
-import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
 import { loadConfig } from '../../src/config';
 import { freePort } from '../../src/temporal/devServer';
 import { silentLogger, startStack, TestStack, uniqueId } from '../helpers/stack';
+import { hubspotHeaders } from '../helpers/webhookSigning';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -17,17 +17,14 @@ afterAll(async () => {
 
 function signed(body: string, opts: { secret?: string; timestamp?: number; url?: string } = {}) {
   const url = opts.url ?? `${stack.gatewayUrl}/webhooks/hubspot`;
-  const timestamp = String(opts.timestamp ?? Date.now());
-  const signature = createHmac('sha256', opts.secret ?? stack.config.webhookSecrets.hubspot[0])
-    .update(`POST${url}${body}${timestamp}`)
-    .digest('base64');
   return {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-hubspot-signature-v3': signature,
-      'x-hubspot-request-timestamp': timestamp,
-    },
+    headers: hubspotHeaders(
+      url,
+      body,
+      opts.secret ?? stack.config.webhookSecrets.hubspot[0],
+      opts.timestamp ?? Date.now(),
+    ),
     body,
   };
 }

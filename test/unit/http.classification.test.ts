@@ -2,14 +2,13 @@
  * Every way an external call can end, classified into the Temporal failure the retry policy acts on:
  * against a real local HTTP server (status codes, headers, dropped connections, slow answers).
  */
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { z } from 'zod';
 import { apiErrorMessage, HttpClient } from '../../src/activities/http/client';
 import { retryAfterMs } from '../../src/activities/http/errors';
 import { loadConfig } from '../../src/config';
 import { freePort } from '../../src/temporal/devServer';
-import { json, LocalApi, startLocalApi } from '../helpers/localApi';
+import { failureOf, json, LocalApi, startLocalApi } from '../helpers/localApi';
 
 let api: LocalApi;
 let http: HttpClient;
@@ -34,15 +33,6 @@ const updateContact = () =>
     json: { properties: { email: 'not-an-email' } },
     schema: contact,
   });
-
-async function failureOf(call: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 describe('answers', () => {
   test('2xx matching the schema → the parsed body', async () => {

@@ -3,14 +3,14 @@
  * UI and alerts), not in serialized failures, not in log lines — even when an API echoes them back.
  */
 import { Writable } from 'node:stream';
-import { ApplicationFailure, DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
+import { DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
 import { createAlertActivities } from '../../src/activities/alert';
 import { HttpClient } from '../../src/activities/http/client';
 import { redactSecrets } from '../../src/activities/http/redact';
 import { Config, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { json, LocalApi, startLocalApi } from '../helpers/localApi';
+import { failureOf, json, LocalApi, startLocalApi } from '../helpers/localApi';
 
 const HUBSPOT_TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
 const MAILCHIMP_KEY = '0123456789abcdef0123456789abcdef-us21';
@@ -52,15 +52,6 @@ const SECRETS = [
 /** Fails if any secret (or an OAuth token seen on the wire) occurs in the text. */
 function expectNoSecret(text: string, extra: string[] = []) {
   for (const secret of [...SECRETS, ...extra]) expect(text).not.toContain(secret);
-}
-
-async function failureOf(call: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
 }
 
 /** The failure as the worker sends it to the server (and the history stores it), payloads decoded. */
