@@ -1,30 +1,28 @@
 /**
  * Replays workflow histories against the current workflow code (one bundle for all): every recorded
- * history in test/histories by default, or the files given, e.g. a history downloaded from the Web UI
+ * history of every catalog entry (src/integrations/<id>/histories) by default, or the files given, e.g. a history downloaded from the Web UI
  * or exported with `temporal workflow show -w <id> --output json`:
  *
  *   npm run replay -- ~/Downloads/deal-won_hubspot_deal-9001.json
  *
  * Prints one JSON line per history and exits non-zero if any replay fails (a determinism break).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 
-const HISTORIES_DIR = path.resolve(__dirname, '..', 'test', 'histories');
+import { recordedHistories } from '../src/integrations/histories';
 
 function historyFiles(args: string[]): string[] {
   if (args.length > 0) return args.map((a) => path.resolve(a));
-  return readdirSync(HISTORIES_DIR)
-    .filter((f) => f.endsWith('.history.json'))
-    .map((f) => path.join(HISTORIES_DIR, f));
+  return recordedHistories().map((h) => h.file);
 }
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../src/workflows'),
+    workflowsPath: require.resolve('../src/integrations/workflows'),
     logger: new DefaultLogger('ERROR'),
   });
   const histories = historyFiles(process.argv.slice(2)).map((file) => ({

@@ -5,7 +5,7 @@
  */
 import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
-import { SYSTEMS, SystemName } from './systems';
+import { SYSTEMS, SystemName } from './systems/index';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -3,17 +3,17 @@
  * TEMPORAL_ADDRESS points elsewhere), the sandbox APIs, the workers and the gateway. Ctrl-C stops it all.
  */
 import path from 'node:path';
-import { createActivities } from './activities';
+import { createActivities } from './systems/activities';
 import { config, SANDBOX_API_KEY } from './config';
 import { startGateway } from './gateway';
 import { logger } from './logger';
 import { startSandbox } from './sandbox/server';
 import { seedSandbox } from './sandbox/seed';
-import { connectWorker, createClient } from './temporal/connection';
-import { DevServer, startDevServer } from './temporal/devServer';
-import { installRuntimeLogger } from './temporal/runtime';
-import { ensureSchedules } from './temporal/schedules';
-import { createWorkers } from './temporal/workers';
+import { connectWorker, createClient } from './runtime/connection';
+import { DevServer, startDevServer } from './runtime/devServer';
+import { installRuntimeLogger } from './runtime/runtime';
+import { ensureSchedules } from './runtime/schedules';
+import { createWorkers } from './runtime/workers';
 
 async function main(): Promise<void> {
   const started = Date.now();

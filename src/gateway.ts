@@ -1,10 +1,10 @@
 /** Entry point: the Express gateway process. */
 import type { Server } from 'node:http';
-import { createApp } from './api/app';
-import { createMetrics } from './api/metrics';
+import { createApp } from './gateway/app';
+import { createMetrics } from './gateway/metrics';
 import { config } from './config';
 import { logger } from './logger';
-import { createClient } from './temporal/connection';
+import { createClient } from './runtime/connection';
 
 export function startGateway(port = config().port, address?: string): Promise<Server> {
   const cfg = config();

@@ -1,11 +1,11 @@
 /** Entry point: the worker process. Drains in-flight tasks on SIGTERM/SIGINT, then exits. */
-import { createActivities } from './activities';
+import { createActivities } from './systems/activities';
 import { config } from './config';
 import { logger } from './logger';
-import { connectWorker, createClient } from './temporal/connection';
-import { installRuntimeLogger } from './temporal/runtime';
-import { ensureSchedules } from './temporal/schedules';
-import { createWorkers } from './temporal/workers';
+import { connectWorker, createClient } from './runtime/connection';
+import { installRuntimeLogger } from './runtime/runtime';
+import { ensureSchedules } from './runtime/schedules';
+import { createWorkers } from './runtime/workers';
 
 export async function main(): Promise<void> {
   const cfg = config();

@@ -11,15 +11,15 @@ import express, { Router } from 'express';
 import type { AuthConfig, Config } from '../config';
 import { AlertReceiver } from './alerts';
 import { ERROR_BODIES, FaultInjector } from './faults';
-import { HubspotSandbox } from './hubspot';
-import { MailchimpSandbox } from './mailchimp';
-import { MandrillSandbox } from './mandrill';
-import { ShipbobSandbox } from './shipbob';
-import { ShopifySandbox } from './shopify';
-import { ZendeskSandbox } from './zendesk';
+import { HubspotSandbox } from '../systems/hubspot/sandbox';
+import { MailchimpSandbox } from '../systems/mailchimp/sandbox';
+import { MandrillSandbox } from '../systems/mandrill/sandbox';
+import { ShipbobSandbox } from '../systems/shipbob/sandbox';
+import { ShopifySandbox } from '../systems/shopify/sandbox';
+import { ZendeskSandbox } from '../systems/zendesk/sandbox';
 import { RequestRecorder } from './recorder';
-import { SlackSandbox } from './slack';
-import { StripeSandbox } from './stripe';
+import { SlackSandbox } from '../systems/slack/sandbox';
+import { StripeSandbox } from '../systems/stripe/sandbox';
 
 /** One stand-in system: its API under /<name>, its control endpoints under /_sandbox/<name>. */
 export interface SandboxSystem {

@@ -1,7 +1,7 @@
 /** A sandbox and an HttpClient pointed at it, for connector contract tests (no Temporal needed). */
-import { HttpClient } from '../../src/activities/http/client';
+import { HttpClient } from '../../src/http/client';
 import { Config, loadConfig } from '../../src/config';
-import { freePort } from '../../src/temporal/devServer';
+import { freePort } from '../../src/runtime/devServer';
 import { Sandbox, startSandbox } from '../../src/sandbox/server';
 
 export interface ConnectorSandbox {

@@ -7,14 +7,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startDevServer } from '../../src/temporal/devServer';
+import { startDevServer } from '../../src/runtime/devServer';
 
 export const TEST_NAMESPACES = Array.from({ length: 8 }, (_, i) => `test-${i + 1}`);
 
 export default async function globalSetup(): Promise<void> {
   const [server, bundle] = await Promise.all([
     startDevServer({ namespaces: TEST_NAMESPACES, log: (m) => process.stderr.write(`${m}\n`) }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/integrations/workflows'), logger: quietLogger }),
   ]);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   const bundlePath = path.join(dir, 'workflows.js');

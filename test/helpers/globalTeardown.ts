@@ -1,4 +1,4 @@
-import type { DevServer } from '../../src/temporal/devServer';
+import type { DevServer } from '../../src/runtime/devServer';
 
 export default async function globalTeardown(): Promise<void> {
   await (globalThis as { __temporalDevServer?: DevServer }).__temporalDevServer?.stop();

@@ -1,19 +1,26 @@
 /**
  * Recorded histories: `npm run record-histories` runs the integration tests with RECORD_HISTORIES=1, and
- * every test that calls `recordHistory` saves the completed run's history under test/histories/ as JSON,
- * the same format as `temporal workflow show --output json` and the Web UI's download. `npm test`
- * replays them all against the current workflow code (test/unit/replay.test.ts), so a change that breaks
- * determinism (a reordered activity, a removed timer) fails CI before it breaks running workflows.
+ * every test that calls `recordHistory` saves the completed run's history in its integration's folder
+ * (src/integrations/<id>/histories/) as JSON, the format of `temporal workflow show --output json` and
+ * the Web UI's download. `npm test` replays every catalog entry's histories against the current workflow
+ * code (src/integrations/replay.test.ts), so a change that breaks determinism (a reordered activity, a
+ * removed timer) fails CI before it breaks running workflows.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historiesDirOf } from '../../src/integrations/histories';
 
-export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
-
-export async function recordHistory(client: Client, workflowId: string, name: string): Promise<void> {
+export async function recordHistory(
+  client: Client,
+  workflowId: string,
+  integrationId: string,
+  name = integrationId,
+): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  writeFileSync(path.join(HISTORIES_DIR, `${name}.history.json`), historyToJSON(history) + '\n');
+  const dir = historiesDirOf(integrationId);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `${name}.history.json`), historyToJSON(history) + '\n');
 }

@@ -5,15 +5,15 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
-import type { HttpClientOptions } from '../../src/activities/http/client';
-import { createApp } from '../../src/api/app';
+import { createActivities } from '../../src/systems/activities';
+import type { HttpClientOptions } from '../../src/http/client';
+import { createApp } from '../../src/gateway/app';
 import { Config, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startSandbox, Sandbox } from '../../src/sandbox/server';
-import { freePort } from '../../src/temporal/devServer';
-import { dataConverter } from '../../src/temporal/dataConverter';
-import { createWorkers, WorkerSet } from '../../src/temporal/workers';
+import { freePort } from '../../src/runtime/devServer';
+import { dataConverter } from '../../src/runtime/dataConverter';
+import { createWorkers, WorkerSet } from '../../src/runtime/workers';
 
 export interface TestStack {
   config: Config;

@@ -1,0 +1,314 @@
+/**
+ * The runs API: list runs (a visibility query on the search attributes), describe one, cancel one, re-run
+ * a failed one with the same input. Workflow ids contain slashes (`contact-sync/hubspot/contact-1`), so
+ * routes take the id as a wildcard; both the encoded and the plain form work.
+ */
+import { Router } from 'express';
+import { Client, WorkflowFailedError } from '@temporalio/client';
+import { defaultPayloadConverter, WorkflowIdReusePolicy } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { Config } from '../config';
+import { findIntegration } from '../integrations/catalog';
+import { payloadCodecs } from '../runtime/dataConverter';
+import {
+  EventTypeKey,
+  IntegrationKey,
+  RecordIdKey,
+  runSearchAttributes,
+  SourceKey,
+} from '../runtime/searchAttributes';
+import { withTemporalDeadline as withDeadline } from '../runtime/calls';
+import type { RunProgress } from '../integrations/kit/progress';
+import { badRequest, invalidInput, conflict, methodNotAllowed, notFound, temporalCallFailed } from './errors';
+import type { GatewayMetrics } from './metrics';
+import { isNotFound, runListQuerySchema, RunListQuery, RunSummary, RunView } from './schemas';
+
+const QUERY_DEADLINE_MS = 3000;
+
+export async function describeRun(client: Client, workflowId: string): Promise<RunView> {
+  const d = await withDeadline(client, () => client.workflow.getHandle(workflowId).describe());
+  // Pinned to the run just described: a newer run of the same id (an entity run started since) must not
+  // make this answer wait for it to finish.
+  const handle = client.workflow.getHandle(workflowId, d.runId, { followRuns: false });
+  const view: RunView = {
+    workflowId: d.workflowId,
+    runId: d.runId,
+    status: statusName(d.status.name),
+    integration: d.typedSearchAttributes.get(IntegrationKey),
+    source: d.typedSearchAttributes.get(SourceKey),
+    eventType: d.typedSearchAttributes.get(EventTypeKey),
+    recordId: d.typedSearchAttributes.get(RecordIdKey),
+    workflowType: d.type,
+    startTime: d.startTime.toISOString(),
+    closeTime: d.closeTime?.toISOString(),
+    historyLength: d.historyLength,
+    // The activities in flight: which call is being retried, how many attempts so far, and why.
+    pendingActivities: (d.raw.pendingActivities ?? []).map((a) => ({
+      activityType: a.activityType?.name ?? 'unknown',
+      attempt: a.attempt ?? 1,
+      state: temporal.api.enums.v1.PendingActivityState[a.state ?? 0]
+        ?.replace('PENDING_ACTIVITY_STATE_', '')
+        .toLowerCase(),
+      lastFailure: a.lastFailure?.message ?? undefined,
+    })),
+  };
+  // The progress query needs a worker; a run is still described when none is up.
+  view.progress = await withDeadline(
+    client,
+    () => handle.query<RunProgress>('progress'),
+    QUERY_DEADLINE_MS,
+  ).catch(() => undefined);
+  if (d.status.name === 'COMPLETED') {
+    view.result = await withDeadline(client, () => handle.result());
+  } else if (d.status.name === 'FAILED' || d.status.name === 'TIMED_OUT') {
+    try {
+      await withDeadline(client, () => handle.result());
+    } catch (err) {
+      const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
+      view.failure = {
+        message: cause?.message ?? (err as Error).message,
+        cause: (cause as { cause?: Error })?.cause?.message,
+      };
+    }
+  }
+  return view;
+}
+
+/** Visibility query: values are quoted, so a filter can never change the query's shape. */
+export function visibilityQuery(filters: RunListQuery): string {
+  const quote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const clauses: string[] = [];
+  if (filters.integration) clauses.push(`Integration = ${quote(filters.integration)}`);
+  if (filters.source) clauses.push(`Source = ${quote(filters.source)}`);
+  if (filters.eventType) clauses.push(`EventType = ${quote(filters.eventType)}`);
+  if (filters.recordId) clauses.push(`RecordId = ${quote(filters.recordId)}`);
+  if (filters.status) clauses.push(`ExecutionStatus = ${quote(STATUS_NAMES[filters.status])}`);
+  // Newest first is the server's own order; ORDER BY is not accepted by every visibility store.
+  return clauses.join(' AND ');
+}
+
+const STATUS_NAMES: Record<RunListQuery['status'] & string, string> = {
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  canceled: 'Canceled',
+  terminated: 'Terminated',
+  continued_as_new: 'ContinuedAsNew',
+  timed_out: 'TimedOut',
+};
+
+function keyword(fields: Record<string, temporal.api.common.v1.IPayload>, name: string): string | undefined {
+  const payload = fields[name];
+  if (!payload) return undefined;
+  const value = defaultPayloadConverter.fromPayload<unknown>(payload);
+  return Array.isArray(value) ? String(value[0]) : value == null ? undefined : String(value);
+}
+
+const isoOf = (t?: { seconds?: unknown; nanos?: number | null } | null) =>
+  t?.seconds == null ? undefined : new Date(Number(t.seconds) * 1000 + (t.nanos ?? 0) / 1e6).toISOString();
+
+export async function listRuns(
+  client: Client,
+  namespace: string,
+  filters: RunListQuery,
+): Promise<{ runs: RunSummary[]; nextPageToken?: string; query: string }> {
+  const query = visibilityQuery(filters);
+  const response = await withDeadline(client, () =>
+    client.workflowService.listWorkflowExecutions({
+      namespace,
+      query,
+      pageSize: filters.pageSize,
+      nextPageToken: filters.pageToken ? Buffer.from(filters.pageToken, 'base64url') : undefined,
+    }),
+  );
+  const runs = (response.executions ?? []).map((e): RunSummary => {
+    const fields = e.searchAttributes?.indexedFields ?? {};
+    return {
+      workflowId: e.execution?.workflowId ?? '',
+      runId: e.execution?.runId ?? '',
+      status: (temporal.api.enums.v1.WorkflowExecutionStatus[e.status ?? 0] ?? 'UNSPECIFIED')
+        .replace('WORKFLOW_EXECUTION_STATUS_', '')
+        .toLowerCase(),
+      integration: keyword(fields, 'Integration'),
+      source: keyword(fields, 'Source'),
+      eventType: keyword(fields, 'EventType'),
+      recordId: keyword(fields, 'RecordId'),
+      workflowType: e.type?.name ?? '',
+      startTime: isoOf(e.startTime) ?? '',
+      closeTime: isoOf(e.closeTime),
+    };
+  });
+  const token = response.nextPageToken?.length
+    ? Buffer.from(response.nextPageToken).toString('base64url')
+    : undefined;
+  return { runs, nextPageToken: token, query };
+}
+
+/**
+ * What the run was given, decoded (the payload codec may have encrypted it): its start arguments and the
+ * signals it received, in order. An entity run started by signalWithStart gets its events as signals, so
+ * "the same input" is both.
+ */
+async function inputOf(client: Client, config: Config, workflowId: string, runId: string) {
+  const history = await withDeadline(client, () =>
+    client.workflow.getHandle(workflowId, runId).fetchHistory(),
+  );
+  const codecs = payloadCodecs(config.temporal);
+  const decode = async (payloads: temporal.api.common.v1.IPayload[] | null | undefined) => {
+    let decoded = payloads ?? [];
+    for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+    return decoded.map((p) => defaultPayloadConverter.fromPayload<unknown>(p));
+  };
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  if (!started) throw new Error(`run ${workflowId}/${runId} has no start event`);
+  const signals: { name: string; args: unknown[] }[] = [];
+  for (const event of history.events ?? []) {
+    const signaled = event.workflowExecutionSignaledEventAttributes;
+    if (signaled?.signalName)
+      signals.push({ name: signaled.signalName, args: await decode(signaled.input?.payloads) });
+  }
+  return {
+    args: await decode(started.input?.payloads),
+    signals,
+    workflowType: started.workflowType?.name ?? '',
+    taskQueue: started.taskQueue?.name ?? config.temporal.taskQueue,
+  };
+}
+
+const RERUNNABLE = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
+
+/** One spelling for both APIs: describe says CANCELLED, visibility says CANCELED. */
+function statusName(name: string): string {
+  return name.toLowerCase().replace('cancelled', 'canceled');
+}
+
+export interface RunsDeps {
+  client: Client;
+  config: Config;
+  metrics: GatewayMetrics;
+}
+
+function workflowIdOf(params: unknown): string {
+  return ([] as string[]).concat((params as Record<string, string | string[]>).id).join('/');
+}
+
+async function orUnavailable<T>(id: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isNotFound(err)) throw notFound('run_not_found', `no run with workflow id "${id}"`);
+    throw temporalCallFailed(err);
+  }
+}
+
+export function runsRouter(deps: RunsDeps): Router {
+  const { client, config } = deps;
+  const router = Router();
+
+  router.get('/runs', async (req, res) => {
+    const parsed = runListQuerySchema.safeParse(req.query);
+    if (!parsed.success) {
+      throw invalidInput('invalid_query', parsed.error, 'query');
+    }
+    try {
+      res.json(await listRuns(client, config.temporal.namespace, parsed.data));
+    } catch (err) {
+      // A page token from elsewhere is the caller's mistake, not an outage.
+      if ((err as { code?: number }).code === 3) {
+        throw parsed.data.pageToken
+          ? badRequest('invalid_page_token', 'pageToken is not valid')
+          : badRequest('invalid_query', (err as Error).message);
+      }
+      throw temporalCallFailed(err);
+    }
+  });
+  router.all('/runs', methodNotAllowed('GET'));
+
+  router.post('/runs/*id/cancel', async (req, res) => {
+    const id = workflowIdOf(req.params);
+    const description = await orUnavailable(id, () =>
+      withDeadline(client, () => client.workflow.getHandle(id).describe()),
+    );
+    if (description.status.name !== 'RUNNING')
+      throw conflict(
+        'run_not_running',
+        `run "${id}" is ${description.status.name.toLowerCase()}; only a running run can be cancelled`,
+      );
+    await orUnavailable(id, () =>
+      withDeadline(client, () => client.workflow.getHandle(id, description.runId).cancel()),
+    );
+    res.status(202).json({ workflowId: id, runId: description.runId, cancelRequested: true });
+  });
+  router.all('/runs/*id/cancel', methodNotAllowed('POST'));
+
+  router.post('/runs/*id/rerun', async (req, res) => {
+    const id = workflowIdOf(req.params);
+    const d = await orUnavailable(id, () =>
+      withDeadline(client, () => client.workflow.getHandle(id).describe()),
+    );
+    if (!RERUNNABLE.has(d.status.name))
+      throw conflict(
+        'run_not_failed',
+        `run "${id}" is ${d.status.name.toLowerCase()}; only a failed, cancelled, terminated or timed-out run can be re-run`,
+      );
+    const integrationId = d.typedSearchAttributes.get(IntegrationKey);
+    const input = await orUnavailable(id, () => inputOf(client, config, id, d.runId));
+    const options = {
+      workflowId: id,
+      taskQueue: input.taskQueue,
+      args: input.args,
+      // Only Switchboard's own attributes: the server manages the rest (versioning, patches).
+      typedSearchAttributes: runSearchAttributes({
+        integration: integrationId ?? d.type,
+        source: d.typedSearchAttributes.get(SourceKey),
+        eventType: d.typedSearchAttributes.get(EventTypeKey),
+        recordId: d.typedSearchAttributes.get(RecordIdKey),
+      }),
+      staticSummary: `Re-run of ${d.runId}`,
+      // The same id, so the record's history stays in one place; allowed only after a failure, so a
+      // re-run can never double a completed run.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    };
+    const [first, ...rest] = input.signals;
+    const runId = await orUnavailable(id, () =>
+      withDeadline(client, async () => {
+        if (!first) return (await client.workflow.start(input.workflowType, options)).firstExecutionRunId;
+        const handle = await client.workflow.signalWithStart(input.workflowType, {
+          ...options,
+          signal: first.name,
+          signalArgs: first.args,
+        });
+        return handle.signaledRunId;
+      }),
+    );
+    // The run exists now: from here on the answer is 202, never a 503 that would invite a second re-run.
+    // Each later signal has its own deadline; the answer says how many arrived.
+    let signalsDelivered = first ? 1 : 0;
+    try {
+      const handle = client.workflow.getHandle(id, runId);
+      for (const signal of rest) {
+        await withDeadline(client, () => handle.signal(signal.name, ...signal.args));
+        signalsDelivered++;
+      }
+    } catch {
+      // reported below
+    }
+    deps.metrics.runsStarted.inc({ integration: integrationId ?? d.type, trigger: 'rerun' });
+    res.status(202).json({
+      workflowId: id,
+      runId,
+      previousRunId: d.runId,
+      integration: integrationId ?? findIntegration(d.type)?.id,
+      signalsDelivered,
+      signalsTotal: input.signals.length,
+    });
+  });
+  router.all('/runs/*id/rerun', methodNotAllowed('POST'));
+
+  router.get('/runs/*id', async (req, res) => {
+    const id = workflowIdOf(req.params);
+    res.json(await orUnavailable(id, () => describeRun(client, id)));
+  });
+  router.all('/runs/*id', methodNotAllowed('GET'));
+  return router;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { CONTACT_TO_MAILCHIMP } from './mapping';
+import type { ContactEvent, ContactSyncInput } from './workflow';
+import type { IntegrationDefinition, StartPlan } from '../kit/types';
+import type { Config } from '../../config';
+
+function contactPlan(contactId: string, event: ContactEvent, config: Config): StartPlan {
+  const input: ContactSyncInput = {
+    contactId,
+    listId: config.contactSync.mailchimpListId,
+    idleTimeout: config.contactSync.idleTimeout,
+  };
+  return {
+    mode: 'signalWithStart',
+    workflowId: `contact-sync/hubspot/contact-${contactId}`,
+    recordId: contactId,
+    args: [input],
+    signal: 'contactEvent',
+    signalArgs: [event],
+    summary: `Sync HubSpot contact ${contactId} to Mailchimp`,
+  };
+}
+
+export const contactSyncIntegration: IntegrationDefinition = {
+  id: 'contact-sync',
+  title: 'CRM contacts → email marketing list',
+  description:
+    'Keeps the Mailchimp audience in step with HubSpot: every contact created or changed in HubSpot is read ' +
+    'back from the CRM and upserted as a list member (opted-out contacts stay as unsubscribed); a deleted ' +
+    'contact is archived in Mailchimp, a GDPR deletion erases the member. A scheduled full sync ' +
+    '(contact-full-sync) catches anything a webhook missed.',
+  workflow: 'contactSync',
+  triggers: {
+    webhooks: [
+      {
+        source: 'hubspot',
+        eventTypes: [
+          'contact.creation',
+          'contact.propertyChange',
+          'contact.restore',
+          'contact.deletion',
+          'contact.privacyDeletion',
+        ],
+      },
+    ],
+    manual: true,
+  },
+  from: { system: 'hubspot', records: 'contacts' },
+  to: [{ system: 'mailchimp', records: 'list members' }],
+  direction: 'one-way',
+  frequency: 'real time: one entity run per contact, events applied in order within seconds',
+  fieldMaps: { 'hubspot contact → mailchimp member': CONTACT_TO_MAILCHIMP },
+  planFor(event, config) {
+    return contactPlan(
+      event.recordId ?? '',
+      { eventId: event.eventId, eventType: event.eventType, occurredAt: event.occurredAt },
+      config,
+    );
+  },
+  manualInput: z.object({ contactId: z.string().regex(/^\d+$/, 'a HubSpot contact id (digits)') }),
+  planManual(input, config) {
+    const { contactId } = input as { contactId: string };
+    return contactPlan(
+      contactId,
+      { eventId: `manual-${Date.now()}`, eventType: 'manual', occurredAt: Date.now() },
+      config,
+    );
+  },
+};

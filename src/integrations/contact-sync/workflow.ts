@@ -1,0 +1,165 @@
+/**
+ * contact-sync (real time): HubSpot contact → Mailchimp list member.
+ *
+ * One entity workflow per contact (`contact-sync/hubspot/contact-<id>`), fed by signalWithStart: events
+ * about one contact are applied one at a time, in arrival order, and a burst is coalesced into one sync.
+ * Every sync re-reads the contact from HubSpot, so the last write always carries the newest values, never
+ * a stale payload. Duplicate deliveries (same eventId) are dropped. After `idleTimeout` without events the
+ * run completes; a long-lived contact continues-as-new to keep its history small.
+ *
+ * Deletions follow HubSpot's truth too: a contact HubSpot no longer returns (deleted = archived, or merged)
+ * is archived in Mailchimp — the email platform's way to drop someone while keeping their opt-out
+ * history. A GDPR privacy deletion erases the member permanently instead. The email to act on is the last
+ * one this run synced, else read from the archived contact (HubSpot keeps it for 90 days).
+ * Opt-outs (hs_email_optout) are written as `unsubscribed` and never re-subscribed by a later sync.
+ */
+import type { Duration } from '@temporalio/common';
+import { continueAsNew, defineSignal, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../../systems/activities';
+import { mapContactToMailchimpMember } from './mapping';
+import { activityOptionsFor } from '../../systems/index';
+import { alertOnFailure, sendAlert } from '../kit/failureAlert';
+import { trackProgress } from '../kit/progress';
+import { RecordEvent, recordInbox } from '../kit/recordEvents';
+
+export type ContactEvent = RecordEvent;
+
+export interface ContactSyncInput {
+  contactId: string;
+  listId: string;
+  /** How long the run waits for more events before completing, e.g. "1m". */
+  idleTimeout: Duration;
+  /** Events handed over by continueAsNew (or given at a manual start). */
+  pending?: ContactEvent[];
+  seenEventIds?: string[];
+  eventsApplied?: number;
+  /** The email last written to Mailchimp, carried across continueAsNew for deletions. */
+  lastSyncedEmail?: string;
+}
+
+export interface ContactSyncResult {
+  contactId: string;
+  eventsApplied: number;
+  syncs: number;
+  duplicatesIgnored: number;
+  lastOutcome?: string;
+}
+
+export const contactEventSignal = defineSignal<[ContactEvent]>('contactEvent');
+
+const hubspot = proxyActivities<Pick<Activities, 'getHubspotContact'>>(activityOptionsFor('hubspot'));
+const mailchimp = proxyActivities<
+  Pick<Activities, 'upsertMailchimpMember' | 'archiveMailchimpMember' | 'deleteMailchimpMemberPermanently'>
+>(activityOptionsFor('mailchimp'));
+
+/** HubSpot's GDPR delete: the contact is gone for good, so its member is erased, not archived. */
+const PRIVACY_DELETION = 'contact.privacyDeletion';
+
+const SYNCS_PER_RUN = 100;
+
+export async function contactSync(input: ContactSyncInput): Promise<ContactSyncResult> {
+  const state = { lastSyncedEmail: input.lastSyncedEmail };
+  const result: ContactSyncResult = {
+    contactId: input.contactId,
+    eventsApplied: input.eventsApplied ?? 0,
+    syncs: 0,
+    duplicatesIgnored: 0,
+  };
+  const progress = trackProgress('contact-sync', result as unknown as Record<string, unknown>);
+
+  const inbox = recordInbox(contactEventSignal, input, result);
+
+  return alertOnFailure(progress, input.contactId, async () => {
+    for (;;) {
+      progress.stage = 'waiting for events';
+      const batch = await inbox.nextBatch(input.idleTimeout);
+      if (!batch) break;
+      progress.stage = 'syncing';
+      result.lastOutcome = await syncContact(
+        input,
+        state,
+        batch.map((e) => e.eventId).join(','),
+        batch.some((e) => e.eventType === PRIVACY_DELETION),
+      );
+      progress.step(`sync ${batch.length} event(s): ${result.lastOutcome}`);
+      result.syncs++;
+      result.eventsApplied += batch.length;
+
+      if (result.syncs >= SYNCS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+        return continueAsNew<typeof contactSync>({
+          ...input,
+          ...inbox.handOver(),
+          eventsApplied: result.eventsApplied,
+          lastSyncedEmail: state.lastSyncedEmail,
+        });
+      }
+    }
+    progress.stage = 'completed';
+    return result;
+  });
+}
+
+async function syncContact(
+  input: ContactSyncInput,
+  state: { lastSyncedEmail?: string },
+  eventIds: string,
+  privacyDeletion: boolean,
+): Promise<string> {
+  if (privacyDeletion) return eraseMember(input, state);
+  const contact = await hubspot.getHubspotContact.executeWithOptions(
+    { summary: `Read HubSpot contact ${input.contactId}` },
+    [input.contactId],
+  );
+  if (!contact) return archiveMember(input, state);
+  const mapped = mapContactToMailchimpMember(contact);
+  if (!mapped.ok) return `skipped: ${mapped.reason}`;
+  const member = await mailchimp.upsertMailchimpMember.executeWithOptions(
+    {
+      summary: `Upsert contact ${input.contactId} into Mailchimp list ${input.listId} (events ${eventIds.slice(0, 60)})`,
+    },
+    [input.listId, mapped.member],
+  );
+  state.lastSyncedEmail = mapped.member.email_address;
+  return `member ${member.id} ${member.status}`;
+}
+
+async function archiveMember(input: ContactSyncInput, state: { lastSyncedEmail?: string }): Promise<string> {
+  let email = state.lastSyncedEmail;
+  if (!email) {
+    const archived = await hubspot.getHubspotContact.executeWithOptions(
+      { summary: `Read deleted HubSpot contact ${input.contactId} for its email` },
+      [input.contactId, { archived: true }],
+    );
+    email = archived?.properties.email?.trim().toLowerCase() || undefined;
+  }
+  if (!email) return 'contact deleted in HubSpot; no email known, nothing to archive';
+  const { archived } = await mailchimp.archiveMailchimpMember.executeWithOptions(
+    { summary: `Archive Mailchimp member of deleted contact ${input.contactId}` },
+    [input.listId, email],
+  );
+  return archived
+    ? 'contact deleted in HubSpot: member archived'
+    : 'contact deleted in HubSpot: no member to archive';
+}
+
+async function eraseMember(input: ContactSyncInput, state: { lastSyncedEmail?: string }): Promise<string> {
+  const email = state.lastSyncedEmail;
+  // HubSpot keeps nothing after a privacy deletion: without the email this run synced there is no member
+  // to find, and guessing is worse than reporting it.
+  // A legal request must not end quietly undone: a person is asked to erase the member by hand.
+  if (!email) {
+    await sendAlert(
+      'contact-sync',
+      input.contactId,
+      `GDPR privacy deletion of HubSpot contact ${input.contactId}: its email is no longer known to ` +
+        `Switchboard, so its Mailchimp member in list ${input.listId} was not erased; erase it by hand`,
+    );
+    return 'privacy deletion: email not known to this run; a person was alerted to erase the member';
+  }
+  const { deleted } = await mailchimp.deleteMailchimpMemberPermanently.executeWithOptions(
+    { summary: `Permanently delete Mailchimp member of contact ${input.contactId} (GDPR)` },
+    [input.listId, email],
+  );
+  state.lastSyncedEmail = undefined;
+  return deleted ? 'privacy deletion: member permanently deleted' : 'privacy deletion: no member to delete';
+}

@@ -1,0 +1,43 @@
+/** The deal-won catalog entry: which HubSpot events start a run, with which id, and the maps it shows. */
+import { loadConfig } from '../../config';
+import { CATALOG, findIntegration, subscribersOf } from '../catalog';
+import type { InboundEvent } from '../catalog';
+
+const config = loadConfig({ LOG_LEVEL: 'silent', DEAL_WON_STAGES: 'closedwon,123456' });
+const event = (payload: Record<string, unknown>, eventType = 'deal.propertyChange'): InboundEvent => ({
+  source: 'hubspot',
+  eventId: '1',
+  eventType,
+  recordId: '99',
+  occurredAt: 0,
+  payload,
+});
+
+test('only a dealstage change to a won stage subscribes deal-won', () => {
+  const ids = (e: InboundEvent, cfg = config) => subscribersOf(e, CATALOG, cfg).map((i) => i.id);
+  expect(ids(event({ propertyName: 'dealstage', propertyValue: 'closedwon' }))).toEqual(['deal-won']);
+  expect(ids(event({ propertyName: 'dealstage', propertyValue: '123456' }))).toEqual(['deal-won']);
+  expect(ids(event({ propertyName: 'dealstage', propertyValue: 'closedlost' }))).toEqual([]);
+  expect(ids(event({ propertyName: 'amount', propertyValue: 'closedwon' }))).toEqual([]);
+});
+
+test('every delivery about one deal plans the same run id, in start mode (duplicates rejected)', () => {
+  const dealWon = findIntegration('deal-won')!;
+  const a = dealWon.planFor(event({ propertyName: 'dealstage', propertyValue: 'closedwon' }), config);
+  const b = dealWon.planFor({ ...event({}), eventId: '2' }, config);
+  expect(a).toMatchObject({ mode: 'start', workflowId: 'deal-won/hubspot/deal-99', recordId: '99' });
+  expect(b.workflowId).toBe(a.workflowId);
+  expect(a.args[0]).toMatchObject({ dealId: '99', slackThreshold: 10000, financeChannel: '#finance' });
+});
+
+test('the catalog shows deal-won’s and the full sync’s field maps and triggers', () => {
+  const dealWon = findIntegration('deal-won')!;
+  expect(Object.keys(dealWon.fieldMaps)).toHaveLength(2);
+  expect(dealWon.to.map((t) => t.system)).toEqual(['slack', 'stripe']);
+  const fullSync = findIntegration('contact-full-sync')!;
+  expect(fullSync.triggers.schedule?.every).toContain('CONTACT_FULL_SYNC_INTERVAL');
+  expect(fullSync.planManual?.({}, config)).toMatchObject({
+    mode: 'start',
+    args: [{ pageSize: 100, pagesPerRun: 10 }],
+  });
+});

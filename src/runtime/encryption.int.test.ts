@@ -1,0 +1,56 @@
+/**
+ * With PAYLOAD_CODEC_KEY set, what Temporal stores holds no personal data in clear: inputs, results and
+ * failure messages (an API error quoting the email) are encrypted; the client, the gateway and the Web
+ * UI's codec still read them.
+ */
+import { randomBytes } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { createMailchimpActivities } from '../systems/mailchimp/api';
+import { HttpClient } from '../http/client';
+import { sandboxControl, startStack, TestStack, uniqueId } from '../../test/helpers/stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack({ env: { PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64') } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('a failed run: the email and the API message are readable through the client, never in the history', async () => {
+  const id = uniqueId();
+  const email = `erased.${id}@example.com`;
+  const listId = stack.config.contactSync.mailchimpListId;
+  // Mailchimp refuses to re-add an address erased for good, with a message that names it.
+  const mailchimp = createMailchimpActivities(new HttpClient({ systems: stack.config.systems }));
+  await mailchimp.upsertMailchimpMember(listId, {
+    email_address: email,
+    status_if_new: 'subscribed',
+    merge_fields: {},
+  });
+  await mailchimp.deleteMailchimpMemberPermanently(listId, email);
+
+  const reply = (await sandboxControl(stack, 'POST', `hubspot/contacts/${id}`, {
+    properties: { email, firstname: 'Erased' },
+  })) as { webhook: { status: number } };
+  expect(reply.webhook.status).toBe(202);
+  const handle = stack.client.workflow.getHandle(`contact-sync/hubspot/contact-${id}`);
+  const err = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+  // Through the client (which has the key): the failure as it happened.
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
+  expect(cause.message).toMatch(/→ 400: Forgotten Email Not Subscribed/);
+
+  // What the server stores: ciphertext only.
+  const stored = historyToJSON(await handle.fetchHistory());
+  expect(stored).not.toContain(email);
+  expect(stored).not.toContain('Erased');
+  expect(stored).not.toContain('Forgotten Email Not Subscribed');
+  expect(stored).toContain(Buffer.from('binary/encrypted').toString('base64'));
+});

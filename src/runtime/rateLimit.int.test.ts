@@ -1,0 +1,97 @@
+/**
+ * A burst against a rate-limited API: 100 HubSpot contact changes → 100 contact-sync runs → 100 Mailchimp
+ * upserts, with Mailchimp limited to 10 requests/s both by the stand-in (a token bucket answering 429 with
+ * Retry-After and X-RateLimit-*) and in config (MAILCHIMP_RATE_LIMIT_PER_SECOND=10, which the Temporal
+ * server enforces on the api.mailchimp task queue). The burst waits in Temporal's queue: no run fails,
+ * the API almost never has to say 429 (and is obeyed when it does), and the rate stays at the limit.
+ */
+import { subscriberHash } from '../systems/mailchimp/api';
+import type { RecordedRequest } from '../sandbox/recorder';
+import { sandboxControl, startStack, TestStack, uniqueId } from '../../test/helpers/stack';
+
+const LIMIT = 10;
+const RUNS = 100;
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack({
+    env: {
+      MAILCHIMP_RATE_LIMIT_PER_SECOND: String(LIMIT),
+      // HubSpot reads come first in each run; lift their limit so Mailchimp's is the one under test.
+      HUBSPOT_RATE_LIMIT_PER_SECOND: '200',
+    },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Runs `task` over `items`, `concurrency` at a time. */
+async function inParallel<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>) {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    }),
+  );
+}
+
+test(`a burst of ${RUNS} events against a system limited to ${LIMIT} requests/s: no failed run, the limit held`, async () => {
+  // The stand-in enforces 10/s as a token bucket that absorbs a short burst (two seconds' worth), as real
+  // per-second limits do (Shopify's leaky bucket holds 40 at 2/s). Temporal's own limiter lets a few
+  // more than LIMIT through at the very start (each of the queue's partitions rounds its share up), so a
+  // one-second bucket would answer 429 to those few even though the steady rate is at the limit.
+  await sandboxControl(stack, 'POST', 'mailchimp/faults', {
+    rateLimit: { perSecond: LIMIT, burst: 2 * LIMIT },
+  });
+  const ids = Array.from({ length: RUNS }, () => uniqueId());
+  const emails = new Map(ids.map((id) => [id, `burst.${id}@example.com`]));
+
+  // HubSpot sends the 100 signed webhooks as fast as the gateway takes them.
+  await inParallel(ids, 20, async (id) => {
+    const reply = (await sandboxControl(stack, 'POST', `hubspot/contacts/${id}`, {
+      properties: { email: emails.get(id)!, firstname: `Burst ${id}` },
+    })) as { webhook: { status: number } };
+    expect(reply.webhook.status).toBe(202);
+  });
+
+  // Every run completes: none failed, none was dropped.
+  const outcomes = await Promise.allSettled(
+    ids.map((id) => stack.client.workflow.getHandle(`contact-sync/hubspot/contact-${id}`).result()),
+  );
+  expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+  const listId = stack.config.contactSync.mailchimpListId;
+  for (const email of emails.values())
+    expect(stack.sandbox.mailchimp.lists.get(listId)?.get(subscriberHash(email))).toBeDefined();
+
+  const hashes = new Set([...emails.values()].map(subscriberHash));
+  const calls: RecordedRequest[] = stack.sandbox.recorders.mailchimp.requests.filter(
+    (r) => r.method === 'PUT' && hashes.has(r.path.split('/').pop()!),
+  );
+  const throttled = calls.filter((r) => r.status === 429);
+  expect(calls.filter((r) => r.status === 200)).toHaveLength(RUNS);
+  // Temporal kept the calls under the limit, so the API had to refuse under 1% of them…
+  expect(throttled.length / calls.length).toBeLessThan(0.01);
+  // …and each refusal was obeyed: the same call came back no sooner than Retry-After (1 s) said.
+  for (const refused of throttled) {
+    const next = calls.find((r) => r.at > refused.at && r.path === refused.path);
+    expect(next).toBeDefined();
+    expect(next!.at - refused.at).toBeGreaterThanOrEqual(950);
+  }
+  const faults = (await sandboxControl(stack, 'GET', 'mailchimp/faults')) as {
+    counters: { rateLimited: number };
+  };
+  expect(faults.counters.rateLimited).toBe(throttled.length);
+
+  // The measured rate, as a limit of LIMIT/s with a one-second burst defines it: n calls over s seconds
+  // conform when n ≤ LIMIT + LIMIT·s. The small tolerance covers network and clock jitter.
+  const times = calls.map((r) => r.at).sort((a, b) => a - b);
+  const spanSeconds = (times.at(-1)! - times[0]!) / 1000;
+  const rate = (times.length - LIMIT) / spanSeconds;
+  const busiestSecond = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+  console.log(
+    `${calls.length} Mailchimp calls in ${spanSeconds.toFixed(2)} s: ${rate.toFixed(2)}/s beyond the burst, ` +
+      `busiest second ${busiestSecond}, ${throttled.length} answered 429`,
+  );
+  expect(rate).toBeLessThanOrEqual(LIMIT * 1.1);
+});

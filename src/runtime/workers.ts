@@ -1,0 +1,66 @@
+/**
+ * The worker set of one process: the integration worker (workflows + non-API activities) on the main
+ * task queue, and one activity worker per external system on `api.<system>`, whose
+ * maxTaskQueueActivitiesPerSecond the Temporal server enforces across every worker process. A burst
+ * waits in Temporal's queue; it is never dropped.
+ */
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import type { Activities } from '../systems/activities';
+import type { Config } from '../config';
+import { SYSTEMS, taskQueueFor } from '../systems/index';
+import { dataConverter } from './dataConverter';
+
+export interface WorkerSetOptions {
+  config: Config;
+  connection: NativeConnection;
+  activities: Activities;
+  /** A prebuilt bundle (tests build once); otherwise the workflows are bundled from source. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export interface WorkerSet {
+  workers: Worker[];
+  /** Runs every worker until shutdown() or a fatal error. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> {
+  const { config, connection, activities } = opts;
+  const common = {
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverter(config.temporal),
+    // In-flight activities get this long to finish on SIGTERM before they are cancelled.
+    shutdownGraceTime: '10s',
+  } satisfies Partial<WorkerOptions>;
+
+  const integrationWorker = await Worker.create({
+    ...common,
+    taskQueue: config.temporal.taskQueue,
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: require.resolve('../integrations/workflows') }),
+    activities,
+  });
+  const apiWorkers = await Promise.all(
+    SYSTEMS.map((system) =>
+      Worker.create({
+        ...common,
+        taskQueue: taskQueueFor(system),
+        activities,
+        maxTaskQueueActivitiesPerSecond: config.systems[system].rateLimitPerSecond,
+      }),
+    ),
+  );
+  const workers = [integrationWorker, ...apiWorkers];
+  return {
+    workers,
+    run: async () => {
+      await Promise.all(workers.map((w) => w.run()));
+    },
+    shutdown: () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
+}

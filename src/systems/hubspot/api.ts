@@ -1,0 +1,146 @@
+/**
+ * HubSpot CRM v3 (https://developers.hubspot.com/docs/api/crm/contacts, …/crm/deals): contacts (get, list
+ * with the `after` paging cursor, search, update) and deals (get with the associated contacts, update).
+ */
+import { z } from 'zod';
+import { HubspotContact, hubspotContactSchema } from '../../integrations/contact-sync/mapping';
+import { HubspotDeal, hubspotDealSchema } from '../../integrations/deal-won/mapping';
+import type { HttpClient } from '../../http/client';
+
+export const CONTACT_PROPERTIES = [
+  'email',
+  'firstname',
+  'lastname',
+  'phone',
+  'company',
+  'address',
+  'city',
+  'state',
+  'zip',
+  'country',
+  'hs_email_optout',
+  'lastmodifieddate',
+];
+
+export const DEAL_PROPERTIES = [
+  'dealname',
+  'dealstage',
+  'pipeline',
+  'amount',
+  'closedate',
+  'deal_currency_code',
+  'switchboard_invoice_status',
+];
+
+/** HubSpot caps list pages at 100 objects (search at 200). */
+export const HUBSPOT_MAX_PAGE_SIZE = 100;
+
+export const hubspotPagingSchema = z
+  .object({ next: z.object({ after: z.string(), link: z.string().optional() }).optional() })
+  .optional();
+
+export const hubspotContactPageSchema = z.object({
+  results: z.array(hubspotContactSchema),
+  paging: hubspotPagingSchema,
+});
+export type HubspotContactPage = z.infer<typeof hubspotContactPageSchema>;
+
+export const hubspotSearchResultSchema = hubspotContactPageSchema.extend({ total: z.number() });
+export type HubspotSearchResult = z.infer<typeof hubspotSearchResultSchema>;
+
+export interface HubspotContactSearch {
+  /** All filters must match (one HubSpot filter group). */
+  filters: { propertyName: string; operator: 'EQ' | 'NEQ' | 'HAS_PROPERTY' | 'GT' | 'LT'; value?: string }[];
+  limit?: number;
+  after?: string;
+}
+
+export function createHubspotActivities(http: HttpClient) {
+  const contactPath = (id: string) => `/crm/v3/objects/contacts/${encodeURIComponent(id)}`;
+  const dealPath = (id: string) => `/crm/v3/objects/deals/${encodeURIComponent(id)}`;
+  return {
+    /**
+     * The contact as it is now, or null when HubSpot no longer has it (deleted/merged). With
+     * `archived: true` it reads a deleted (archived) contact instead, which HubSpot keeps for 90 days.
+     */
+    async getHubspotContact(
+      contactId: string,
+      opts: { archived?: boolean } = {},
+    ): Promise<HubspotContact | null> {
+      return http.request('hubspot', {
+        method: 'GET',
+        path: contactPath(contactId),
+        query: { properties: CONTACT_PROPERTIES.join(','), archived: opts.archived ?? false },
+        schema: hubspotContactSchema,
+        nullOn: [404],
+      });
+    },
+
+    /** One page of every (non-archived) contact, in id order; `paging.next.after` is the next cursor. */
+    async listHubspotContacts(after: string | undefined, limit = HUBSPOT_MAX_PAGE_SIZE) {
+      return http.request('hubspot', {
+        method: 'GET',
+        path: '/crm/v3/objects/contacts',
+        query: {
+          limit: Math.min(limit, HUBSPOT_MAX_PAGE_SIZE),
+          after,
+          properties: CONTACT_PROPERTIES.join(','),
+          archived: false,
+        },
+        schema: hubspotContactPageSchema,
+      });
+    },
+
+    /** CRM search (POST …/search): a read, so no Idempotency-Key. */
+    async searchHubspotContacts(search: HubspotContactSearch): Promise<HubspotSearchResult> {
+      return http.request('hubspot', {
+        method: 'POST',
+        path: '/crm/v3/objects/contacts/search',
+        json: {
+          filterGroups: [{ filters: search.filters }],
+          properties: CONTACT_PROPERTIES,
+          limit: search.limit ?? HUBSPOT_MAX_PAGE_SIZE,
+          ...(search.after ? { after: search.after } : {}),
+        },
+        schema: hubspotSearchResultSchema,
+        idempotencyKey: false,
+      });
+    },
+
+    async updateHubspotContact(contactId: string, properties: Record<string, string>) {
+      return http.request('hubspot', {
+        method: 'PATCH',
+        path: contactPath(contactId),
+        json: { properties },
+        schema: hubspotContactSchema,
+      });
+    },
+
+    /** The deal with its pipeline stage, amount and close date, and the ids of its contacts. */
+    async getHubspotDeal(dealId: string): Promise<HubspotDeal | null> {
+      return http.request('hubspot', {
+        method: 'GET',
+        path: dealPath(dealId),
+        query: { properties: DEAL_PROPERTIES.join(','), associations: 'contacts', archived: false },
+        schema: hubspotDealSchema,
+        nullOn: [404],
+      });
+    },
+
+    /** Writes deal properties (custom ones such as switchboard_invoice_status must exist in the portal). */
+    async updateHubspotDeal(dealId: string, properties: Record<string, string>) {
+      return http.request('hubspot', {
+        method: 'PATCH',
+        path: dealPath(dealId),
+        json: { properties },
+        schema: hubspotDealSchema,
+      });
+    },
+  };
+}
+
+export const hubspotErrorSchema = z.object({
+  status: z.string(),
+  message: z.string(),
+  category: z.string().optional(),
+});

@@ -1,0 +1,99 @@
+/** Contract: the Mailchimp connector against its sandbox stand-in. */
+import { createMailchimpActivities, subscriberHash } from './api';
+import { ConnectorSandbox, startConnectorSandbox } from '../../../test/helpers/connectorSandbox';
+
+let env: ConnectorSandbox;
+let mailchimp: ReturnType<typeof createMailchimpActivities>;
+beforeAll(async () => {
+  env = await startConnectorSandbox();
+  mailchimp = createMailchimpActivities(env.http);
+});
+afterAll(async () => {
+  await env?.sandbox.close();
+});
+
+const list = 'contract-list';
+
+test('upserts a member by subscriber hash, reads it back, tags it', async () => {
+  const member = await mailchimp.upsertMailchimpMember(list, {
+    email_address: 'ada@example.com',
+    status_if_new: 'subscribed',
+    merge_fields: { FNAME: 'Ada' },
+  });
+  expect(member).toMatchObject({ id: subscriberHash('ADA@example.com'), status: 'subscribed' });
+
+  await mailchimp.setMailchimpMemberTags(list, 'ada@example.com', [
+    { name: 'customer', status: 'active' },
+    { name: 'lead', status: 'active' },
+  ]);
+  await mailchimp.setMailchimpMemberTags(list, 'ada@example.com', [{ name: 'lead', status: 'inactive' }]);
+  const read = await mailchimp.getMailchimpMember(list, 'ada@example.com');
+  expect(read?.tags?.map((t) => t.name)).toEqual(['customer']);
+  const tagCall = env.sandbox.recorders.mailchimp.requests.find((r) => r.path.endsWith('/tags'));
+  expect(tagCall).toMatchObject({ method: 'POST', status: 204 });
+});
+
+test('archive (DELETE) keeps the member as archived; a later upsert brings it back', async () => {
+  await mailchimp.upsertMailchimpMember(list, {
+    email_address: 'gone@example.com',
+    status_if_new: 'subscribed',
+    merge_fields: {},
+  });
+  expect(await mailchimp.archiveMailchimpMember(list, 'gone@example.com')).toEqual({ archived: true });
+  expect((await mailchimp.getMailchimpMember(list, 'gone@example.com'))?.status).toBe('archived');
+  // Archiving again (or an address never on the list) is a 404 Mailchimp answers: counted as done.
+  expect(await mailchimp.archiveMailchimpMember(list, 'gone@example.com')).toEqual({ archived: false });
+  const back = await mailchimp.upsertMailchimpMember(list, {
+    email_address: 'gone@example.com',
+    status_if_new: 'subscribed',
+    merge_fields: {},
+  });
+  expect(back.status).toBe('subscribed');
+});
+
+test('an unsubscribed member stays unsubscribed when upserted with status_if_new only', async () => {
+  await mailchimp.upsertMailchimpMember(list, {
+    email_address: 'optout@example.com',
+    status_if_new: 'unsubscribed',
+    status: 'unsubscribed',
+    merge_fields: {},
+  });
+  const again = await mailchimp.upsertMailchimpMember(list, {
+    email_address: 'optout@example.com',
+    status_if_new: 'subscribed',
+    merge_fields: {},
+  });
+  expect(again.status).toBe('unsubscribed');
+});
+
+test('permanent delete refuses a later re-import with Mailchimp’s problem body', async () => {
+  await mailchimp.upsertMailchimpMember(list, {
+    email_address: 'gdpr@example.com',
+    status_if_new: 'subscribed',
+    merge_fields: {},
+  });
+  expect(await mailchimp.deleteMailchimpMemberPermanently(list, 'gdpr@example.com')).toEqual({
+    deleted: true,
+  });
+  await expect(
+    mailchimp.upsertMailchimpMember(list, {
+      email_address: 'gdpr@example.com',
+      status_if_new: 'subscribed',
+      merge_fields: {},
+    }),
+  ).rejects.toMatchObject({
+    type: 'ApiRequestError',
+    nonRetryable: true,
+    message: expect.stringContaining('400: Forgotten Email Not Subscribed'),
+  });
+});
+
+test('a wrong API key gets Mailchimp’s 401 problem, non-retryable', async () => {
+  await expect(
+    createMailchimpActivities(env.badHttp).getMailchimpMember(list, 'ada@example.com'),
+  ).rejects.toMatchObject({
+    type: 'ApiRequestError',
+    nonRetryable: true,
+    message: expect.stringContaining('401: API Key Invalid'),
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Zendesk webhooks: `X-Zendesk-Webhook-Signature` = base64(HMAC-SHA256(signing secret, timestamp + body))
+ * with the timestamp (ISO 8601, e.g. 2024-05-01T12:00:00Z) in `X-Zendesk-Webhook-Signature-Timestamp`.
+ * Zendesk sets no window itself; 5 minutes, like the other timestamped schemes, stops replays.
+ * https://developer.zendesk.com/documentation/webhooks/verifying/
+ */
+import {
+  anySecretMatches,
+  decodeSignature,
+  header,
+  hmacSha256,
+  SignatureError,
+  SignedRequest,
+  withinTolerance,
+} from '../kit/hmac';
+
+export const ZENDESK_TOLERANCE_MS = 5 * 60 * 1000;
+
+/** ISO 8601 as Zendesk sends it; Unix seconds or milliseconds are read too. */
+export function zendeskTimestampMs(value: string): number {
+  if (/^\d{1,12}$/.test(value)) return Number(value) * 1000;
+  if (/^\d{13}$/.test(value)) return Number(value);
+  return /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
+}
+
+export function verifyZendeskSignature(req: SignedRequest, secrets: string[], now = Date.now()): void {
+  const value = header(req.headers, 'x-zendesk-webhook-signature');
+  const timestamp = header(req.headers, 'x-zendesk-webhook-signature-timestamp');
+  if (!value || !timestamp) {
+    throw new SignatureError(
+      'missing_signature',
+      'X-Zendesk-Webhook-Signature and X-Zendesk-Webhook-Signature-Timestamp are required',
+    );
+  }
+  if (!withinTolerance(zendeskTimestampMs(timestamp), ZENDESK_TOLERANCE_MS, now)) {
+    throw new SignatureError(
+      'stale_signature',
+      'X-Zendesk-Webhook-Signature-Timestamp is outside the 5-minute tolerance',
+    );
+  }
+  const received = decodeSignature(value, 'base64');
+  const base = Buffer.concat([Buffer.from(timestamp), req.rawBody]);
+  if (!received || !anySecretMatches(secrets, (s) => hmacSha256(s, base), [received])) {
+    throw new SignatureError('invalid_signature', 'X-Zendesk-Webhook-Signature does not match');
+  }
+}
