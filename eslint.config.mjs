@@ -22,8 +22,16 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code is replayed: it may only import the workflow SDK, pure mapping code and types.
-    files: ['src/workflows/**/*.ts'],
+    // Workflow code is replayed, and the bundle holds everything the catalog imports (definitions,
+    // mappings, kit): it may import only the workflow SDK, kit/, its own folder (another integration's
+    // mapping for a shared field map), systems/index.ts, systems/*/schemas.ts, systems/kit/zodIssue.ts and
+    // settings (pure data); other modules only as types.
+    files: ['src/integrations/*/*.ts', 'src/integrations/kit/*.ts'],
+    ignores: [
+      'src/integrations/*/*.test.ts',
+      'src/integrations/kit/*.test.ts',
+      'src/integrations/histories.ts',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -34,15 +42,55 @@ export default tseslint.config(
                 '@temporalio/client',
                 '@temporalio/worker',
                 '@temporalio/activity',
+                '@temporalio/testing',
                 'node:*',
                 'express',
                 'pino',
-                '../activities/*',
-                '../api/*',
-                '../config',
+                '../../config',
+                '../../logger',
+                '../../http/*',
+                '../../gateway/*',
+                '../../runtime/*',
+                '../../sandbox/*',
+                '../../gateway',
+                '../../worker',
+                '../../dev',
+                '../../systems/activities',
+                '../../systems/webhooks',
+                '../../systems/kit/*',
+                '!../../systems/kit/zodIssue',
+                '../../systems/*/api',
+                '../../systems/*/sandbox',
+                '../../systems/*/webhook',
+                '../../systems/*/signature',
+                '../*/workflow',
+                '../*/definition',
+                '../catalog',
+                '../histories',
+                '../workflows',
               ],
-              message: 'workflows are deterministic: import only @temporalio/workflow, src/mapping and types',
+              message:
+                'workflow code is deterministic: import @temporalio/workflow, kit/, your own folder, systems/index and systems/*/schemas (anything else as a type)',
               allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The sandbox is a test double of the outside world: only the sandbox itself, the stand-ins
+    // (systems/*/sandbox.ts), `npm start` (src/dev.ts) and tests may import it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/sandbox/**', 'src/systems/*/sandbox.ts', 'src/dev.ts', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/sandbox', '**/sandbox/*', './sandbox'],
+              message: 'production code never imports the sandbox (src/sandbox, systems/*/sandbox.ts)',
             },
           ],
         },

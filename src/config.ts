@@ -1,15 +1,31 @@
 /**
- * Every setting, parsed once from the environment with zod. A bad value stops start-up with a message
- * naming the variable. Outside production, unset external-system settings default to the local sandbox
- * (src/sandbox) so `npm start` is a live demo; in production (NODE_ENV=production) they are required.
+ * Every setting, parsed once from the environment with zod. Each is declared as data (src/settings.ts)
+ * where it belongs: the core ones below, an external system's in src/systems/<system>/settings.ts, an
+ * integration's in src/integrations/<id>/settings.ts; this module composes them into one `Config`.
+ * Problems stop start-up with one ConfigError naming every variable at fault.
+ *
+ * Fail closed: sandbox defaults (the local stand-ins' base URLs and their published credentials and
+ * secrets) apply only with SWITCHBOARD_SANDBOX=true, which `npm start` and the tests set; anywhere else
+ * an unset credential is an error. The sandbox is refused in production and on a non-loopback HOST.
  */
-import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
+import { INTEGRATION_SETTINGS } from './integrations/catalog';
+import {
+  ConfigError,
+  type Env,
+  isSet,
+  schemas,
+  setting,
+  type Setting,
+  SettingsReader,
+  type SettingValues,
+} from './settings';
+import { codecKeyRingSchema } from './runtime/dataConverter';
 import { SYSTEMS, SystemName } from './systems/index';
+import type { SystemSettings } from './systems/kit/settings';
+import { SYSTEM_SETTINGS } from './systems/settings';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from './settings';
 
 export type AuthConfig =
   | { type: 'none' }
@@ -37,21 +53,34 @@ export interface SystemConfig {
   timeoutMs: number;
   /** Activities per second across every worker, enforced by the Temporal server on the system's queue. */
   rateLimitPerSecond: number;
+  /** The most of a response body the HTTP client reads (`<SYSTEM>_MAX_RESPONSE_BYTES`); unset: its 10 MiB default. */
+  maxResponseBytes?: number;
 }
 
-export type WebhookSource =
-  | 'hubspot'
-  | 'stripe'
-  | 'github'
-  | 'shopify'
-  | 'slack'
-  | 'standard'
-  | 'generic'
-  | 'zendesk'
-  | 'shipbob';
+export const WEBHOOK_SOURCE_NAMES = [
+  'hubspot',
+  'stripe',
+  'github',
+  'shopify',
+  'slack',
+  'standard',
+  'generic',
+  'zendesk',
+  'shipbob',
+] as const;
+export type WebhookSource = (typeof WEBHOOK_SOURCE_NAMES)[number];
 
-export interface Config {
+/** `config.<key>` of each integration, typed from its settings declarations (src/integrations/catalog.ts). */
+export type IntegrationsConfig = {
+  -readonly [K in keyof typeof INTEGRATION_SETTINGS]: SettingValues<
+    (typeof INTEGRATION_SETTINGS)[K]['settings']
+  >;
+};
+
+export interface Config extends IntegrationsConfig {
   production: boolean;
+  /** The gateway's bind address. */
+  host: string;
   port: number;
   logLevel: string;
   /** The public origin senders sign against (HubSpot v3 signs the full URL); else taken from the request. */
@@ -63,7 +92,7 @@ export interface Config {
   webhookBodyLimitBytes: number;
   /** Where the worker serves the SDK's Prometheus metrics (`host:port`); unset: not served. */
   workerMetricsAddress?: string;
-  /** The Web UI's codec endpoint without an API key (the browser cannot send one); off in production. */
+  /** The Web UI's codec endpoint without an API key (the browser cannot send one); refused in production. */
   codecAllowUnauthenticated?: boolean;
   webhookSecrets: Record<WebhookSource, string[]>;
   genericWebhook: { header: string; encoding: 'hex' | 'base64'; prefix: string };
@@ -82,300 +111,431 @@ export interface Config {
     webUiUrl: string;
     codecKey?: string;
   };
-  sandbox: { port: number; baseUrl: string };
+  /** `enabled`: SWITCHBOARD_SANDBOX=true, sandbox defaults applied (never in production). */
+  sandbox: { enabled: boolean; port: number; baseUrl: string };
   systems: Record<SystemName, SystemConfig>;
   alerts: { webhookUrl?: string };
-  contactSync: { mailchimpListId: string; idleTimeout: Duration };
-  addressPropagation: { idleTimeout: Duration; targetTimeout: Duration };
-  /** The scheduled full sync: every CRM contact, page by page; interval 'off' disables the schedule. */
-  contactFullSync: { interval: Duration | 'off'; pageSize: number; pagesPerRun: number; concurrency: number };
-  dealWon: {
-    slackChannel: string;
-    /** Deals at or above this amount (deal currency, major units) are announced on Slack. */
-    slackThreshold: number;
-    financeChannel: string;
-    currency: string;
-    daysUntilDue: number;
-    /** Pipeline stage ids that mean "won" (closedwon in the default pipeline). */
-    wonStages: string[];
-  };
-  orderFulfillment: { shipbobChannelId: string; shippingMethod: string; maxWait: Duration };
-  ticketSurvey: { delay: Duration; mandrillTemplate: string; fromEmail: string; surveyUrl: string };
 }
 
-type Env = Record<string, string | undefined>;
-
-/** The management API key outside production when API_KEYS is unset (printed by `npm start`). */
+/** The management API key in the sandbox when API_KEYS is unset (printed by `npm start`). */
 export const SANDBOX_API_KEY = 'sandbox-api-key-change-me';
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
-const positiveNumber = z.coerce.number().positive();
-const url = z.url();
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const durationString = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30s, 5m or 24h');
-const list = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
+const apiKeyList = (min: number) =>
+  schemas.list.pipe(z.array(z.string().min(16, 'keys need 16+ characters')).min(min));
+
+export const CORE_SETTINGS = {
+  nodeEnv: setting({
+    env: 'NODE_ENV',
+    schema: z.string(),
+    required: false,
+    secret: false,
+    description:
+      'production: the production rules apply (PAYLOAD_CODEC_KEY, PUBLIC_BASE_URL, no sandbox, no unauthenticated codec)',
+  }),
+  sandbox: setting({
+    env: 'SWITCHBOARD_SANDBOX',
+    schema: schemas.bool,
+    required: false,
+    secret: false,
+    default: 'false',
+    description:
+      "true: unset settings take the local sandbox's values (`npm start` and the tests set it); refused with NODE_ENV=production or a non-loopback HOST",
+  }),
+  host: setting({
+    env: 'HOST',
+    schema: schemas.nonEmpty,
+    required: false,
+    secret: false,
+    default: '0.0.0.0',
+    sandboxDefault: '127.0.0.1',
+    description:
+      "the gateway's bind address; on a non-loopback one the sandbox and every published sandbox secret or API key are refused",
+  }),
+  port: setting({
+    env: 'PORT',
+    schema: schemas.port,
+    required: false,
+    secret: false,
+    default: '3000',
+    description: 'the gateway port',
+  }),
+  logLevel: setting({
+    env: 'LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    required: false,
+    secret: false,
+    default: 'info',
+    description: 'pino level (silent ... trace)',
+  }),
+  publicBaseUrl: setting({
+    env: 'PUBLIC_BASE_URL',
+    // No trailing slash: the request path is appended to it to rebuild the URL the sender signed.
+    schema: schemas.baseUrl,
+    required: false,
+    requiredInProduction: 'when HUBSPOT_WEBHOOK_SECRETS is set',
+    secret: false,
+    defaultDoc: 'from the request',
+    description:
+      'the public https origin senders call (HubSpot v3 signs the full URL, which a gateway behind a TLS proxy cannot see)',
+  }),
+  apiKeys: setting({
+    env: 'API_KEYS',
+    schema: apiKeyList(1),
+    required: true,
+    secret: true,
+    sandboxDefault: SANDBOX_API_KEY,
+    description:
+      'comma-separated keys (16+ characters) for the management routes (Authorization: Bearer ...)',
+  }),
+  apiReadKeys: setting({
+    env: 'API_READ_KEYS',
+    schema: apiKeyList(0),
+    required: false,
+    secret: true,
+    default: '',
+    description: 'comma-separated read-only keys (GET on the management routes)',
+  }),
+  webhookBodyLimitBytes: setting({
+    env: 'WEBHOOK_BODY_LIMIT_BYTES',
+    schema: schemas.positiveInt,
+    required: false,
+    secret: false,
+    default: String(1024 * 1024),
+    description: 'the largest webhook body accepted (413 above)',
+  }),
+  workerMetricsAddress: setting({
+    env: 'WORKER_METRICS_ADDRESS',
+    schema: z.string().regex(/^[^:]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464'),
+    required: false,
+    secret: false,
+    description:
+      "host:port where workers serve the Temporal SDK's Prometheus metrics (task latencies, schedule-to-start, poll failures); unset: not served",
+  }),
+  codecAllowUnauthenticated: setting({
+    env: 'CODEC_ALLOW_UNAUTHENTICATED',
+    schema: schemas.bool,
+    required: false,
+    secret: false,
+    defaultDoc: 'unset (true in `npm start`)',
+    description:
+      'whether `/codec/*` works without an API key (the browser UI cannot send one); true is refused in production',
+  }),
+  codecKey: setting({
+    env: 'PAYLOAD_CODEC_KEY',
+    schema: codecKeyRingSchema,
+    required: false,
+    requiredInProduction: 'unless PAYLOAD_CODEC_DISABLED=true',
+    secret: true,
+    description:
+      'key ring, newest first: `id:base64key,id:base64key` (or one bare base64 key), 32 bytes each: every payload and failure message is encrypted (AES-256-GCM) with the first before it reaches Temporal; the others still decrypt what they wrote',
+  }),
+  codecDisabled: setting({
+    env: 'PAYLOAD_CODEC_DISABLED',
+    schema: schemas.bool,
+    required: false,
+    secret: false,
+    default: 'false',
+    description: 'true: store payloads in Temporal in clear, on purpose (production needs it without a key)',
+  }),
+  alertWebhookUrl: setting({
+    env: 'ALERT_WEBHOOK_URL',
+    schema: schemas.url,
+    required: false,
+    secret: true,
+    defaultDoc: 'logged only (`npm start`: the sandbox receiver)',
+    description: 'Slack-compatible incoming webhook for failed-run alerts',
+  }),
+};
+
+export const TEMPORAL_SETTINGS = {
+  address: setting({
+    env: 'TEMPORAL_ADDRESS',
+    schema: schemas.nonEmpty,
+    required: false,
+    secret: false,
+    defaultDoc: 'unset: `npm start` launches the dev server',
+    example: 'temporal:7233',
+    description: 'the Temporal frontend (host:port)',
+  }),
+  namespace: setting({
+    env: 'TEMPORAL_NAMESPACE',
+    schema: schemas.nonEmpty,
+    required: false,
+    secret: false,
+    default: 'default',
+    description: 'the Temporal namespace',
+  }),
+  taskQueue: setting({
+    env: 'TEMPORAL_TASK_QUEUE',
+    schema: schemas.nonEmpty,
+    required: false,
+    secret: false,
+    default: 'switchboard',
+    description: "the workflows' task queue (APIs use api.<system>)",
+  }),
+  tls: setting({
+    env: 'TEMPORAL_TLS',
+    schema: schemas.bool,
+    required: false,
+    secret: false,
+    default: 'false',
+    description: 'TLS to Temporal (implied by TEMPORAL_API_KEY and the client certificate)',
+  }),
+  apiKey: setting({
+    env: 'TEMPORAL_API_KEY',
+    schema: schemas.nonEmpty,
+    required: false,
+    secret: true,
+    description: 'Temporal Cloud API key',
+  }),
+  clientCertPath: setting({
+    env: 'TEMPORAL_TLS_CERT_PATH',
+    schema: schemas.nonEmpty,
+    required: false,
+    secret: false,
+    description: 'mTLS client certificate (PEM file)',
+  }),
+  clientKeyPath: setting({
+    env: 'TEMPORAL_TLS_KEY_PATH',
+    schema: schemas.nonEmpty,
+    required: false,
+    secret: false,
+    description: 'mTLS client key (PEM file)',
+  }),
+  cliPath: setting({
+    env: 'TEMPORAL_CLI_PATH',
+    schema: schemas.nonEmpty,
+    required: false,
+    secret: false,
+    defaultDoc: 'on PATH, else installed',
+    description: 'the Temporal CLI that runs the dev server',
+  }),
+  testServerPath: setting({
+    env: 'TEMPORAL_TEST_SERVER_PATH',
+    schema: schemas.nonEmpty,
+    required: false,
+    secret: false,
+    defaultDoc: 'on PATH, else installed',
+    description: 'the time-skipping test server (tests only; read by src/runtime/cli.ts)',
+  }),
+  dataDir: setting({
+    env: 'SWITCHBOARD_DATA_DIR',
+    schema: schemas.nonEmpty,
+    required: false,
+    secret: false,
+    default: 'data',
+    description: 'where the dev server keeps its SQLite file',
+  }),
+  grpcPort: setting({
+    env: 'TEMPORAL_PORT',
+    schema: schemas.port,
+    required: false,
+    secret: false,
+    default: '7233',
+    description: "the dev server's gRPC port",
+  }),
+  uiPort: setting({
+    env: 'TEMPORAL_UI_PORT',
+    schema: schemas.port,
+    required: false,
+    secret: false,
+    default: '8233',
+    description: "the dev server's Web UI port",
+  }),
+  webUiUrl: setting({
+    env: 'TEMPORAL_WEB_UI_URL',
+    schema: schemas.url,
+    required: false,
+    secret: false,
+    defaultDoc: 'http://localhost:<TEMPORAL_UI_PORT>',
+    description: 'the Web UI, for links in alerts',
+  }),
+};
+
+export const SANDBOX_SETTINGS = {
+  port: setting({
+    env: 'SANDBOX_PORT',
+    schema: schemas.port,
+    required: false,
+    secret: false,
+    default: '4100',
+    description: "the sandbox stand-ins' port (`npm start`)",
+  }),
+  url: setting({
+    env: 'SANDBOX_URL',
+    schema: schemas.url,
+    required: false,
+    secret: false,
+    defaultDoc: 'http://127.0.0.1:<SANDBOX_PORT>',
+    description: 'where the sandbox stand-ins are reached; sandbox base URLs are <SANDBOX_URL>/<system>',
+  }),
+};
+
+export interface SettingsGroup {
+  title: string;
+  /** Where the declarations live. */
+  file: string;
+  settings: Setting[];
+  /** An integration's group: its settings are documented with it (GET /integrations), see scripts/settingsDocs.ts. */
+  integration?: string;
+}
+
+/** Every declared setting, grouped by where it is declared: what the docs generator lists. */
+export const SETTINGS_GROUPS: readonly SettingsGroup[] = [
+  { title: 'Core', file: 'src/config.ts', settings: Object.values(CORE_SETTINGS) },
+  { title: 'Temporal', file: 'src/config.ts', settings: Object.values(TEMPORAL_SETTINGS) },
+  { title: 'Sandbox', file: 'src/config.ts', settings: Object.values(SANDBOX_SETTINGS) },
+  ...Object.entries(SYSTEM_SETTINGS).map(([system, m]) => ({
+    title: m.title,
+    file: `src/systems/${system}/settings.ts`,
+    settings: Object.values(m.settings as Record<string, Setting>),
+  })),
+  ...Object.values(INTEGRATION_SETTINGS).map((m) => ({
+    title: m.id,
+    integration: m.id,
+    file: `src/integrations/${m.id}/settings.ts`,
+    settings: Object.values(m.settings as Record<string, Setting>),
+  })),
+];
+
+/** Secrets and API keys this repo publishes as sandbox defaults: never accepted on a non-loopback HOST. */
+export const PUBLISHED_SANDBOX_SECRETS: ReadonlySet<string> = new Set(
+  SETTINGS_GROUPS.flatMap((g) => g.settings)
+    .filter((s) => s.secret && typeof s.sandboxDefault === 'string')
+    .flatMap((s) => String(s.sandboxDefault).split(','))
+    .map((v) => v.trim()),
 );
 
-/** Reads one variable through its schema; the error names the variable and says what was wrong. */
-function read<S extends z.ZodType>(env: Env, name: string, schema: S, fallback?: string): z.output<S> {
-  const raw = env[name] === undefined || env[name] === '' ? fallback : env[name];
-  if (raw === undefined) throw new ConfigError(`${name} is required but not set`);
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const shown = /SECRET|TOKEN|KEY|PASSWORD|URL/.test(name) ? '<redacted>' : JSON.stringify(raw);
-    throw new ConfigError(`${name}=${shown} is invalid: ${parsed.error.issues[0]?.message ?? 'bad value'}`);
-  }
-  return parsed.data;
+export function isLoopback(host: string): boolean {
+  return /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\]|::ffff:127(\.\d{1,3}){3})$/i.test(host);
 }
 
-function optional(env: Env, name: string): string | undefined {
-  const v = env[name];
-  return v === undefined || v === '' ? undefined : v;
-}
+const MISSING_HINT =
+  'Set them (.env.example lists every setting), or SWITCHBOARD_SANDBOX=true to run against the local sandbox (`npm start` does).';
+
+type SystemValues = {
+  [K in keyof typeof SYSTEM_SETTINGS]: SettingValues<(typeof SYSTEM_SETTINGS)[K]['settings']>;
+};
+
+const mapValues = <T extends object, R>(o: T, f: (v: T[keyof T], k: keyof T) => R) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v as T[keyof T], k as keyof T)])) as {
+    [K in keyof T]: R;
+  };
 
 export function loadConfig(env: Env = process.env): Config {
-  const production = env.NODE_ENV === 'production';
-  /** Sandbox defaults apply only outside production. */
-  const dev = (value: string): string | undefined => (production ? undefined : value);
+  const modeReader = new SettingsReader(env, false);
+  const production = modeReader.one(CORE_SETTINGS.nodeEnv) === 'production';
+  const sandbox = modeReader.one(CORE_SETTINGS.sandbox);
+  modeReader.check();
+  if (production && sandbox)
+    throw new ConfigError(
+      'SWITCHBOARD_SANDBOX=true is refused with NODE_ENV=production: sandbox defaults are published values',
+    );
 
-  const sandboxPort = read(env, 'SANDBOX_PORT', port, '4100');
-  const sandboxBaseUrl = read(env, 'SANDBOX_URL', url, `http://127.0.0.1:${sandboxPort}`);
-  const sandboxUrl = (system: string) => dev(`${sandboxBaseUrl}/${system}`);
+  const reader = new SettingsReader(env, sandbox);
+  const sandboxValues = reader.all(SANDBOX_SETTINGS);
+  const sandboxBaseUrl = sandboxValues.url ?? `http://127.0.0.1:${sandboxValues.port ?? 4100}`;
+  reader.sandboxContext = { url: sandboxBaseUrl };
+  const core = reader.all(CORE_SETTINGS);
+  const temporal = reader.all(TEMPORAL_SETTINGS);
+  const systemValues = mapValues(SYSTEM_SETTINGS, (m) =>
+    reader.all((m as SystemSettings).settings),
+  ) as unknown as SystemValues;
+  const integrations = mapValues(INTEGRATION_SETTINGS, (m) => reader.all(m.settings)) as IntegrationsConfig;
 
-  const systemConfig = (system: SystemName, auth: AuthConfig, defaultRate: number): SystemConfig => {
-    const upper = system.toUpperCase();
-    return {
-      baseUrl: read(env, `${upper}_BASE_URL`, url, sandboxUrl(system)).replace(/\/$/, ''),
-      auth,
-      timeoutMs: read(env, `${upper}_TIMEOUT_MS`, positiveInt, '10000'),
-      rateLimitPerSecond: read(env, `${upper}_RATE_LIMIT_PER_SECOND`, positiveNumber, String(defaultRate)),
-    };
-  };
-  const secret = (name: string, sandboxValue: string) =>
-    read(env, name, z.string().min(1), dev(sandboxValue));
+  // The rules across settings are checked even when some are missing, so that one start-up names every
+  // problem; a value that failed to read is undefined here (its own problem is already listed).
+  const systemModules = SYSTEM_SETTINGS as Record<string, SystemSettings>;
+  const values = systemValues as Record<string, Record<string, unknown>>;
+  const webhookSecrets = {} as Record<WebhookSource, string[]>;
+  /** What authenticates callers of the gateway, by variable. */
+  const inbound: { env: string; values: string[] }[] = [
+    { env: CORE_SETTINGS.apiKeys.env, values: core.apiKeys ?? [] },
+    { env: CORE_SETTINGS.apiReadKeys.env, values: core.apiReadKeys ?? [] },
+  ];
+  for (const source of WEBHOOK_SOURCE_NAMES) {
+    const module = systemModules[source];
+    if (!module?.webhookSecrets)
+      throw new ConfigError(
+        `webhook sender ${source} declares no secrets (src/systems/${source}/settings.ts)`,
+      );
+    webhookSecrets[source] = (values[source][module.webhookSecrets] as string[] | undefined) ?? [];
+    inbound.push({ env: module.settings[module.webhookSecrets].env, values: webhookSecrets[source] });
+  }
 
-  const systems: Record<SystemName, SystemConfig> = {
-    // HubSpot private-app access token (Bearer), as the real CRM v3 API takes it.
-    hubspot: systemConfig(
-      'hubspot',
-      { type: 'bearer', token: secret('HUBSPOT_ACCESS_TOKEN', 'sandbox-hubspot-token') },
-      10,
-    ),
-    // Mailchimp Marketing API: HTTP basic auth, any username, the API key as password.
-    mailchimp: systemConfig(
-      'mailchimp',
-      {
-        type: 'basic',
-        username: 'switchboard',
-        password: secret('MAILCHIMP_API_KEY', 'sandbox-mailchimp-key-us1'),
-      },
-      10,
-    ),
-    slack: systemConfig(
-      'slack',
-      { type: 'bearer', token: secret('SLACK_BOT_TOKEN', 'xoxb-sandbox-slack-token') },
-      1,
-    ),
-    stripe: systemConfig(
-      'stripe',
-      { type: 'bearer', token: secret('STRIPE_SECRET_KEY', 'sk_test_sandbox') },
-      25,
-    ),
-    shopify: systemConfig(
-      'shopify',
-      {
-        type: 'apiKey',
-        in: 'header',
-        name: 'X-Shopify-Access-Token',
-        value: secret('SHOPIFY_ACCESS_TOKEN', 'shpat_sandbox'),
-      },
-      2,
-    ),
-    zendesk: systemConfig(
-      'zendesk',
-      {
-        type: 'basic',
-        username: `${read(env, 'ZENDESK_EMAIL', z.string().min(1), dev('agent@example.com'))}/token`,
-        password: secret('ZENDESK_API_TOKEN', 'sandbox-zendesk-token'),
-      },
-      10,
-    ),
-    // Mailchimp Transactional (Mandrill): the API key travels in the JSON body as `key`.
-    mandrill: systemConfig(
-      'mandrill',
-      { type: 'apiKey', in: 'body', name: 'key', value: secret('MANDRILL_API_KEY', 'md-sandbox-key') },
-      10,
-    ),
-    // ShipBob (3PL): OAuth2 client credentials against its token endpoint.
-    shipbob: systemConfig(
-      'shipbob',
-      {
-        type: 'oauth2ClientCredentials',
-        tokenUrl: read(
-          env,
-          'SHIPBOB_TOKEN_URL',
-          url,
-          sandboxUrl('shipbob') && `${sandboxUrl('shipbob')}/oauth/token`,
-        ),
-        clientId: secret('SHIPBOB_CLIENT_ID', 'sandbox-shipbob-client'),
-        clientSecret: secret('SHIPBOB_CLIENT_SECRET', 'sandbox-shipbob-secret'),
-      },
-      5,
-    ),
-  };
+  const host = core.host;
+  if (!isLoopback(host)) {
+    if (sandbox)
+      reader.fail(
+        `SWITCHBOARD_SANDBOX=true is refused with HOST=${host}: the sandbox's published secrets only serve this machine (HOST=127.0.0.1)`,
+      );
+    else
+      for (const { env: name, values: list } of inbound)
+        if (list.some((v) => PUBLISHED_SANDBOX_SECRETS.has(v)))
+          reader.fail(
+            `${name} holds a sandbox value published in this repository: refused with HOST=${host} (not loopback); set a secret of your own`,
+          );
+  }
+  const codecKeySet = isSet(env, CORE_SETTINGS.codecKey);
+  if (codecKeySet && core.codecDisabled)
+    reader.fail('PAYLOAD_CODEC_DISABLED=true contradicts PAYLOAD_CODEC_KEY: unset one of them');
+  if (production) {
+    if (!codecKeySet && !core.codecDisabled)
+      reader.fail(
+        'PAYLOAD_CODEC_KEY is required in production (records carry personal data): set a 32-byte base64 key, or PAYLOAD_CODEC_DISABLED=true to store payloads in clear on purpose',
+      );
+    if (core.codecAllowUnauthenticated)
+      reader.fail(
+        'CODEC_ALLOW_UNAUTHENTICATED=true is refused in production: the codec would decrypt payloads for anyone',
+      );
+    if (webhookSecrets.hubspot.length > 0 && !isSet(env, CORE_SETTINGS.publicBaseUrl))
+      reader.fail(
+        'PUBLIC_BASE_URL is required in production when HUBSPOT_WEBHOOK_SECRETS is set: HubSpot v3 signs the full https URL, which a gateway behind a TLS proxy cannot see',
+      );
+  }
+  reader.check(sandbox ? undefined : MISSING_HINT);
 
-  const temporalPort = read(env, 'TEMPORAL_PORT', port, '7233');
-  const uiPort = read(env, 'TEMPORAL_UI_PORT', port, '8233');
-  // In production a sender without secrets is simply not accepted (its webhooks get 404), so a business
-  // configures only the senders it uses.
-  const webhookSecret = (name: string, sandboxValue: string): string[] =>
-    production && optional(env, name) === undefined
-      ? []
-      : read(
-          env,
-          name,
-          list.pipe(z.array(z.string()).min(1, 'needs at least one secret')),
-          dev(sandboxValue),
-        );
-
-  const duration = (name: string, fallback: string) =>
-    read(
-      env,
-      name,
-      z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30s, 24h or 7d'),
-      fallback,
-    ) as Duration;
-
-  const config: Config = {
+  const systems = {} as Record<SystemName, SystemConfig>;
+  for (const system of SYSTEMS) {
+    const module = systemModules[system];
+    if (!module?.api)
+      throw new ConfigError(`system ${system} has no settings (src/systems/${system}/settings.ts)`);
+    systems[system] = module.api(values[system]);
+  }
+  const { header, encoding, prefix } = systemValues.generic;
+  return {
     production,
-    port: read(env, 'PORT', port, '3000'),
-    logLevel: read(
-      env,
-      'LOG_LEVEL',
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-      'info',
-    ),
-    // No trailing slash: the request path is appended to it to rebuild the URL the sender signed.
-    publicBaseUrl: optional(env, 'PUBLIC_BASE_URL') && read(env, 'PUBLIC_BASE_URL', url).replace(/\/+$/, ''),
-    apiKeys: read(
-      env,
-      'API_KEYS',
-      list.pipe(z.array(z.string().min(16, 'keys need 16+ characters')).min(1)),
-      dev(SANDBOX_API_KEY),
-    ),
-    apiReadKeys: read(
-      env,
-      'API_READ_KEYS',
-      list.pipe(z.array(z.string().min(16, 'keys need 16+ characters'))),
-      '',
-    ),
-    workerMetricsAddress:
-      optional(env, 'WORKER_METRICS_ADDRESS') &&
-      read(env, 'WORKER_METRICS_ADDRESS', z.string().regex(/^[^:]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464')),
-    // Unset means no (an API key is needed); `npm start` turns it on for the local Web UI.
-    codecAllowUnauthenticated:
-      optional(env, 'CODEC_ALLOW_UNAUTHENTICATED') === undefined
-        ? undefined
-        : read(env, 'CODEC_ALLOW_UNAUTHENTICATED', bool),
-    webhookBodyLimitBytes: read(env, 'WEBHOOK_BODY_LIMIT_BYTES', positiveInt, String(1024 * 1024)),
-    webhookSecrets: {
-      hubspot: webhookSecret('HUBSPOT_WEBHOOK_SECRETS', 'sandbox-hubspot-client-secret'),
-      stripe: webhookSecret('STRIPE_WEBHOOK_SECRETS', 'whsec_sandbox_stripe'),
-      github: webhookSecret('GITHUB_WEBHOOK_SECRETS', 'sandbox-github-secret'),
-      shopify: webhookSecret('SHOPIFY_WEBHOOK_SECRETS', 'sandbox-shopify-secret'),
-      slack: webhookSecret('SLACK_SIGNING_SECRETS', 'sandbox-slack-signing-secret'),
-      standard: webhookSecret('STANDARD_WEBHOOK_SECRETS', 'whsec_c2FuZGJveC1zdGFuZGFyZC13ZWJob29rcw=='),
-      generic: webhookSecret('GENERIC_WEBHOOK_SECRETS', 'sandbox-generic-secret'),
-      zendesk: webhookSecret('ZENDESK_WEBHOOK_SECRETS', 'sandbox-zendesk-signing-secret'),
-      // ShipBob signs its webhooks with the Standard Webhooks scheme (whsec_ secrets).
-      shipbob: webhookSecret('SHIPBOB_WEBHOOK_SECRETS', 'whsec_c2FuZGJveC1zaGlwYm9iLXdlYmhvb2tz'),
-    },
-    genericWebhook: {
-      header: read(env, 'GENERIC_WEBHOOK_HEADER', z.string().min(1), 'X-Signature').toLowerCase(),
-      encoding: read(env, 'GENERIC_WEBHOOK_ENCODING', z.enum(['hex', 'base64']), 'hex'),
-      // Set but empty means no prefix (the signature alone), so not read() whose '' means unset.
-      prefix: env.GENERIC_WEBHOOK_PREFIX ?? 'sha256=',
-    },
+    host,
+    port: core.port,
+    logLevel: core.logLevel,
+    publicBaseUrl: core.publicBaseUrl,
+    apiKeys: core.apiKeys,
+    apiReadKeys: core.apiReadKeys,
+    workerMetricsAddress: core.workerMetricsAddress,
+    codecAllowUnauthenticated: core.codecAllowUnauthenticated,
+    webhookBodyLimitBytes: core.webhookBodyLimitBytes,
+    webhookSecrets,
+    genericWebhook: { header, encoding, prefix },
     temporal: {
-      address: optional(env, 'TEMPORAL_ADDRESS'),
-      namespace: read(env, 'TEMPORAL_NAMESPACE', z.string().min(1), 'default'),
-      taskQueue: read(env, 'TEMPORAL_TASK_QUEUE', z.string().min(1), 'switchboard'),
-      tls: read(env, 'TEMPORAL_TLS', bool, 'false'),
-      apiKey: optional(env, 'TEMPORAL_API_KEY'),
-      clientCertPath: optional(env, 'TEMPORAL_TLS_CERT_PATH'),
-      clientKeyPath: optional(env, 'TEMPORAL_TLS_KEY_PATH'),
-      cliPath: optional(env, 'TEMPORAL_CLI_PATH'),
-      dataDir: read(env, 'SWITCHBOARD_DATA_DIR', z.string().min(1), 'data'),
-      grpcPort: temporalPort,
-      uiPort,
-      webUiUrl: read(env, 'TEMPORAL_WEB_UI_URL', url, `http://localhost:${uiPort}`),
-      codecKey: optional(env, 'PAYLOAD_CODEC_KEY'),
+      address: temporal.address,
+      namespace: temporal.namespace,
+      taskQueue: temporal.taskQueue,
+      tls: temporal.tls,
+      apiKey: temporal.apiKey,
+      clientCertPath: temporal.clientCertPath,
+      clientKeyPath: temporal.clientKeyPath,
+      cliPath: temporal.cliPath,
+      dataDir: temporal.dataDir,
+      grpcPort: temporal.grpcPort,
+      uiPort: temporal.uiPort,
+      webUiUrl: temporal.webUiUrl ?? `http://localhost:${temporal.uiPort}`,
+      codecKey: core.codecKey,
     },
-    sandbox: { port: sandboxPort, baseUrl: sandboxBaseUrl },
+    sandbox: { enabled: sandbox, port: sandboxValues.port, baseUrl: sandboxBaseUrl },
     systems,
-    alerts: { webhookUrl: optional(env, 'ALERT_WEBHOOK_URL') && read(env, 'ALERT_WEBHOOK_URL', url) },
-    addressPropagation: {
-      idleTimeout: read(env, 'ADDRESS_PROPAGATION_IDLE_TIMEOUT', durationString, '30s') as Duration,
-      // How long one target may keep failing (all retries) before the run reports it as failed.
-      targetTimeout: read(env, 'ADDRESS_PROPAGATION_TARGET_TIMEOUT', durationString, '10m') as Duration,
-    },
-    contactSync: {
-      mailchimpListId: read(env, 'MAILCHIMP_LIST_ID', z.string().min(1), dev('sandbox-list')),
-      idleTimeout: read(
-        env,
-        'CONTACT_SYNC_IDLE_TIMEOUT',
-        z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 30s or 5m'),
-        '1m',
-      ) as Duration,
-    },
-    contactFullSync: {
-      interval: read(
-        env,
-        'CONTACT_FULL_SYNC_INTERVAL',
-        z.string().regex(/^(\d+(s|m|h|d)|off)$/, 'a duration like 6h or 1d, or off'),
-        '6h',
-      ) as Duration | 'off',
-      pageSize: read(env, 'CONTACT_FULL_SYNC_PAGE_SIZE', positiveInt.max(100), '100'),
-      pagesPerRun: read(env, 'CONTACT_FULL_SYNC_PAGES_PER_RUN', positiveInt, '10'),
-      concurrency: read(env, 'CONTACT_FULL_SYNC_CONCURRENCY', positiveInt.max(100), '20'),
-    },
-    dealWon: {
-      slackChannel: read(env, 'DEAL_WON_SLACK_CHANNEL', z.string().min(1), '#sales'),
-      slackThreshold: read(env, 'DEAL_WON_SLACK_THRESHOLD', z.coerce.number().min(0), '10000'),
-      financeChannel: read(env, 'DEAL_WON_FINANCE_CHANNEL', z.string().min(1), '#finance'),
-      currency: read(
-        env,
-        'DEAL_WON_CURRENCY',
-        z.string().regex(/^[a-zA-Z]{3}$/, 'an ISO currency code'),
-        'usd',
-      ).toLowerCase(),
-      daysUntilDue: read(env, 'DEAL_WON_DAYS_UNTIL_DUE', positiveInt, '30'),
-      wonStages: read(env, 'DEAL_WON_STAGES', list.pipe(z.array(z.string()).min(1)), 'closedwon'),
-    },
-    orderFulfillment: {
-      shipbobChannelId: read(
-        env,
-        'SHIPBOB_CHANNEL_ID',
-        z.string().regex(/^\d+$/, 'a numeric ShipBob channel id'),
-        dev('100102'),
-      ),
-      shippingMethod: read(env, 'SHIPBOB_SHIPPING_METHOD', z.string().min(1), 'Standard'),
-      maxWait: duration('ORDER_FULFILLMENT_MAX_WAIT', '30d'),
-    },
-    ticketSurvey: {
-      delay: duration('TICKET_SURVEY_DELAY', '24h'),
-      mandrillTemplate: read(env, 'TICKET_SURVEY_TEMPLATE', z.string().min(1), 'satisfaction-survey'),
-      fromEmail: read(env, 'TICKET_SURVEY_FROM_EMAIL', z.email(), 'support@example.com'),
-      surveyUrl: read(env, 'TICKET_SURVEY_URL', url, 'https://example.com/survey'),
-    },
+    alerts: { webhookUrl: core.alertWebhookUrl },
+    ...integrations,
   };
-  for (const s of SYSTEMS) if (!config.systems[s]) throw new ConfigError(`system ${s} is not configured`);
-  return config;
 }
 
 let cached: Config | undefined;

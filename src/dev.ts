@@ -2,8 +2,10 @@
  * Entry point of `npm start`: everything on one machine — the Temporal dev server (unless
  * TEMPORAL_ADDRESS points elsewhere), the sandbox APIs, the workers and the gateway. Ctrl-C stops it all.
  */
+// First: turns the sandbox on before any module reads the config.
+import './sandbox/enable';
 import path from 'node:path';
-import { createActivities } from './systems/activities';
+import { createActivitiesBySystem } from './systems/activities';
 import { config, SANDBOX_API_KEY } from './config';
 import { startGateway } from './gateway';
 import { logger } from './logger';
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
   const cfg = config();
   installRuntimeLogger(logger, 'WARN', cfg.workerMetricsAddress);
   // The local Web UI (a browser, no API key) decodes encrypted payloads through the gateway's /codec.
-  if (!cfg.production) cfg.codecAllowUnauthenticated ??= true;
+  if (cfg.sandbox.enabled) cfg.codecAllowUnauthenticated ??= true;
 
   let devServer: DevServer | undefined;
   let address = cfg.temporal.address;
@@ -40,15 +42,15 @@ async function main(): Promise<void> {
   const gatewayUrl = `http://localhost:${cfg.port}`;
   const sandbox = await startSandbox({ port: cfg.sandbox.port, config: cfg, gatewayUrl });
   seedSandbox(sandbox, cfg);
-  // Outside production, failed-run alerts go to the sandbox's Slack-compatible receiver unless
+  // In the sandbox, failed-run alerts go to the sandbox's Slack-compatible receiver unless
   // ALERT_WEBHOOK_URL says otherwise, so the demo shows them (GET /_sandbox/alerts/messages).
-  if (!cfg.production && !cfg.alerts.webhookUrl) cfg.alerts.webhookUrl = sandbox.alertWebhookUrl;
+  if (cfg.sandbox.enabled && !cfg.alerts.webhookUrl) cfg.alerts.webhookUrl = sandbox.alertWebhookUrl;
 
   const connection = await connectWorker(cfg.temporal, address);
   const workers = await createWorkers({
     config: cfg,
     connection,
-    activities: createActivities({ config: cfg, logger }),
+    activities: createActivitiesBySystem({ config: cfg, logger }),
   });
   const workersDone = workers.run();
   await ensureSchedules(createClient(cfg.temporal, address), cfg, logger);

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './gateway/app';
 import { createMetrics } from './gateway/metrics';
-import { config } from './config';
+import { config, ConfigError } from './config';
 import { logger } from './logger';
 import { createClient } from './runtime/connection';
 
@@ -19,20 +19,28 @@ export function startGateway(port = config().port, address?: string): Promise<Se
     metrics: createMetrics({ processMetrics: true }),
   });
   return new Promise((resolve) => {
-    const server = app.listen(port, () => resolve(server));
+    const server = app.listen(port, cfg.host, () => resolve(server));
   });
 }
 
 if (require.main === module) {
-  startGateway()
+  // In a promise, so that a configuration error (thrown by config()) is reported like any other failure.
+  Promise.resolve()
+    .then(() => startGateway())
     .then((server) => {
-      logger.info({ port: (server.address() as { port: number }).port }, 'gateway listening');
+      const { address: host, port } = server.address() as { address: string; port: number };
+      logger.info({ host, port }, 'gateway listening');
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         process.once(signal, () => server.close(() => process.exit(0)));
       }
     })
     .catch((err) => {
-      logger.fatal({ err }, 'gateway failed');
+      if (err instanceof ConfigError)
+        logger.fatal(
+          { problems: err.message.split('\n') },
+          'configuration refused: the gateway did not start',
+        );
+      else logger.fatal({ err }, 'gateway failed');
       process.exit(1);
     });
 }

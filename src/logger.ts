@@ -1,9 +1,11 @@
 /**
  * One pino logger for the process: JSON, one line per event. Secrets are redacted by path so that a
- * header or credential that slips into a log object never reaches the log in clear.
+ * header or credential that slips into a log object never reaches the log in clear; email addresses are
+ * masked wherever they appear in a line (message, fields, error stacks): `ada@example.com` → `a***@example.com`.
  */
 import pino from 'pino';
 import { config } from './config';
+import { maskEmails } from './http/redact';
 
 export const REDACTED_PATHS = [
   'headers.authorization',
@@ -31,7 +33,13 @@ export const REDACTED_PATHS = [
 
 export function createLogger(level = 'info', destination?: pino.DestinationStream) {
   return pino(
-    { level, base: { service: 'switchboard' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    {
+      level,
+      base: { service: 'switchboard' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // On the serialized line, so no field, message or stack escapes it (the mask adds no JSON syntax).
+      hooks: { streamWrite: maskEmails },
+    },
     destination,
   );
 }

@@ -1,6 +1,6 @@
 /** Entry point: the worker process. Drains in-flight tasks on SIGTERM/SIGINT, then exits. */
-import { createActivities } from './systems/activities';
-import { config } from './config';
+import { createActivitiesBySystem } from './systems/activities';
+import { config, ConfigError } from './config';
 import { logger } from './logger';
 import { connectWorker, createClient } from './runtime/connection';
 import { installRuntimeLogger } from './runtime/runtime';
@@ -19,7 +19,7 @@ export async function main(): Promise<void> {
   const set = await createWorkers({
     config: cfg,
     connection,
-    activities: createActivities({ config: cfg, logger }),
+    activities: createActivitiesBySystem({ config: cfg, logger }),
   });
   // The SDK's default handlers already shut workers down on SIGINT/SIGTERM; we log and let run() settle.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
@@ -34,7 +34,9 @@ export async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
-    logger.fatal({ err }, 'worker failed');
+    if (err instanceof ConfigError)
+      logger.fatal({ problems: err.message.split('\n') }, 'configuration refused: the worker did not start');
+    else logger.fatal({ err }, 'worker failed');
     process.exit(1);
   });
 }

@@ -11,6 +11,7 @@ import { healthRouter } from './health';
 import { catalogRouter, manualRunRouter } from './integrations';
 import { createMetrics, GatewayMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import { operationsRouter } from './operations';
 import { requestLog } from './requestLog';
 import { runsRouter } from './runs';
 import { WEBHOOK_SOURCES, WebhookSourceDefinition } from '../systems/webhooks';
@@ -51,6 +52,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The Web UI's payload codec (only with PAYLOAD_CODEC_KEY); its own CORS and auth rules.
   app.use(codecRouter(deps.config));
+
+  // Operations pages and stats: an API key (header or the sb_key cookie), or sandbox mode on loopback.
+  app.use(operationsRouter(all));
 
   // Management: an API key.
   app.use(['/runs', '/integrations/:id/runs'], requireApiKey(deps.config));

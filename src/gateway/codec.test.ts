@@ -11,7 +11,12 @@ import { AesGcmCodec } from '../runtime/dataConverter';
 const key = randomBytes(32);
 const appWith = (env: Record<string, string>) =>
   createApp({
-    config: loadConfig({ LOG_LEVEL: 'silent', CODEC_ALLOW_UNAUTHENTICATED: 'true', ...env }),
+    config: loadConfig({
+      SWITCHBOARD_SANDBOX: 'true',
+      LOG_LEVEL: 'silent',
+      CODEC_ALLOW_UNAUTHENTICATED: 'true',
+      ...env,
+    }),
     client: {} as Client,
     logger: createLogger('silent'),
   });
@@ -74,7 +79,11 @@ test('bad input is a 400; a payload sealed with another key is a 400, not a 500'
 test('no codec key: no endpoint; without CODEC_ALLOW_UNAUTHENTICATED the API key is required', async () => {
   expect((await request(appWith({})).post('/codec/decode').send({ payloads: [] })).status).toBe(404);
   const locked = createApp({
-    config: loadConfig({ LOG_LEVEL: 'silent', PAYLOAD_CODEC_KEY: key.toString('base64') }),
+    config: loadConfig({
+      SWITCHBOARD_SANDBOX: 'true',
+      LOG_LEVEL: 'silent',
+      PAYLOAD_CODEC_KEY: key.toString('base64'),
+    }),
     client: {} as Client,
     logger: createLogger('silent'),
   });
@@ -84,4 +93,24 @@ test('no codec key: no endpoint; without CODEC_ALLOW_UNAUTHENTICATED the API key
     .set('Authorization', 'Bearer sandbox-api-key-change-me')
     .send({ payloads: [] });
   expect(withKey.status).toBe(200);
+});
+
+test('with a key ring: decodes what the old and the new key wrote; encodes with the newest key', async () => {
+  const newKey = randomBytes(32);
+  const app = appWith({ PAYLOAD_CODEC_KEY: `new:${newKey.toString('base64')},${key.toString('base64')}` });
+  const plain = defaultPayloadConverter.toPayload({ email: 'ada@example.com' });
+  const [byOld] = await new AesGcmCodec(key).encode([plain]);
+  const [byNew] = await new AesGcmCodec([{ id: 'new', key: newKey }]).encode([plain]);
+  const decoded = await request(app)
+    .post('/codec/decode')
+    .send({ payloads: [asJson(byOld), asJson(byNew)] });
+  expect(decoded.status).toBe(200);
+  expect(decoded.body.payloads).toEqual([asJson(plain), asJson(plain)]);
+
+  const encoded = await request(app)
+    .post('/codec/encode')
+    .send({ payloads: [asJson(plain)] });
+  expect(Buffer.from(encoded.body.payloads[0].metadata['encryption-key-id'], 'base64').toString()).toBe(
+    'new',
+  );
 });

@@ -1,9 +1,11 @@
 /**
  * The remote codec the Temporal Web UI (and `temporal --codec-endpoint`) calls to show encrypted payloads
  * in clear: POST /codec/decode and /codec/encode, in the UI's protocol (`{payloads:[{metadata, data}]}`,
- * every value base64). Mounted only when PAYLOAD_CODEC_KEY is set. The browser calls it cross-origin
+ * every value base64). Mounted only when PAYLOAD_CODEC_KEY is set, with the same key ring as the workers
+ * (runtime/dataConverter): it decodes what any key of the ring wrote. The browser calls it cross-origin
  * from the Web UI, so it answers CORS for that origin only; it needs an API key unless
- * CODEC_ALLOW_UNAUTHENTICATED is on (the default outside production, so the local UI just works).
+ * CODEC_ALLOW_UNAUTHENTICATED is on (`npm start` turns it on in the sandbox, so the local UI just works;
+ * refused in production).
  * https://docs.temporal.io/production-deployment/data-encryption
  */
 import express, { RequestHandler, Router } from 'express';
@@ -80,7 +82,10 @@ export function codecRouter(config: Config): Router {
         out = await run(direction, parsed.data.payloads.map(fromJson));
       } catch {
         // A payload sealed with another key, or tampered with: the caller's input, not our failure.
-        throw badRequest('undecodable_payload', `a payload could not be ${direction}d with this key`);
+        throw badRequest(
+          'undecodable_payload',
+          `a payload could not be ${direction}d with the keys of PAYLOAD_CODEC_KEY`,
+        );
       }
       res.json({ payloads: out.map(toJson) });
     });

@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ZodError } from 'zod';
 import { isTemporalUnavailable } from '../runtime/calls';
+import { firstZodIssue } from '../systems/kit/zodIssue';
 
 export class HttpError extends Error {
   constructor(
@@ -19,8 +20,7 @@ export const badRequest = (code: string, message: string) => new HttpError(400, 
 
 /** A 400 naming the first field zod refused ("contactId: a HubSpot contact id (digits)"). */
 export function invalidInput(code: string, error: ZodError, where: string): HttpError {
-  const issue = error.issues[0];
-  return badRequest(code, `${issue?.path.join('.') || where}: ${issue?.message ?? 'invalid'}`);
+  return badRequest(code, firstZodIssue(error, where));
 }
 export const unauthorized = (code: string, message: string) => new HttpError(401, code, message);
 export const notFound = (code: string, message: string) => new HttpError(404, code, message);

@@ -7,7 +7,7 @@ import express, { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { CATALOG, IntegrationDefinition } from '../integrations/catalog';
+import { CATALOG, IntegrationDefinition, settingsOf } from '../integrations/catalog';
 import { startRun } from '../runtime/startRun';
 import {
   badRequest,
@@ -28,8 +28,14 @@ export interface IntegrationView {
   frequency: string;
   from: IntegrationDefinition['from'];
   to: IntegrationDefinition['to'];
-  triggers: IntegrationDefinition['triggers'];
+  triggers: {
+    webhooks: IntegrationDefinition['triggers']['webhooks'];
+    schedule?: { description: string };
+    manual?: boolean;
+  };
   fieldMaps: IntegrationDefinition['fieldMaps'];
+  /** Its own settings (src/integrations/<id>/settings.ts): this is where they are documented. */
+  settings: { env: string; default?: string; required: boolean; description: string }[];
   /** JSON Schema of POST /integrations/:id/runs, when the integration can be started by hand. */
   manualInput?: unknown;
 }
@@ -39,18 +45,28 @@ export function integrationView(i: IntegrationDefinition): IntegrationView {
     id: i.id,
     title: i.title,
     description: i.description,
-    workflow: i.workflow,
+    workflow: i.workflow.name,
     direction: i.direction,
     frequency: i.frequency,
     from: i.from,
     to: i.to,
-    triggers: i.triggers,
+    triggers: {
+      webhooks: i.triggers.webhooks,
+      ...(i.triggers.schedule && { schedule: { description: i.triggers.schedule.description } }),
+      ...(i.triggers.manual !== undefined && { manual: i.triggers.manual }),
+    },
     fieldMaps: i.fieldMaps,
+    settings: settingsOf(i.id).map((s) => ({
+      env: s.env,
+      ...(s.default !== undefined && { default: s.default }),
+      required: s.required && s.default === undefined,
+      description: s.description,
+    })),
     manualInput: i.manualInput && z.toJSONSchema(i.manualInput, { io: 'input' }),
   };
 }
 
-const escape = (s: string) =>
+export const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function integrationsHtml(
@@ -78,6 +94,16 @@ export function integrationsHtml(
             .join('')}</table>`,
       )
       .join('');
+    const settings = integrationView(i).settings;
+    const settingsTable =
+      settings.length === 0
+        ? ''
+        : `<h4>settings</h4><table><tr><th>variable</th><th>default</th><th>meaning</th></tr>${settings
+            .map(
+              (st) =>
+                `<tr><td><code>${escape(st.env)}</code></td><td>${st.default === undefined ? (st.required ? 'required' : '') : `<code>${escape(st.default)}</code>`}</td><td>${escape(st.description)}</td></tr>`,
+            )
+            .join('')}</table>`;
     const runsUrl = `${webUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows?query=${encodeURIComponent(`Integration="${i.id}"`)}`;
     return `<section id="${escape(i.id)}">
 <h2>${escape(i.id)} <small>${escape(i.title)}</small></h2>
@@ -85,6 +111,7 @@ export function integrationsHtml(
 <p><b>${escape(i.from.system)}</b> (${escape(i.from.records)}) → ${i.to.map((t) => `<b>${escape(t.system)}</b> (${escape(t.records)})`).join(', ')} · ${escape(i.direction)} · ${escape(i.frequency)}</p>
 <ul>${triggers.map((t) => `<li>${t}</li>`).join('')}</ul>
 ${maps}
+${settingsTable}
 <p><a href="${escape(runsUrl)}">runs in the Temporal Web UI</a></p>
 </section>`;
   };

@@ -4,7 +4,10 @@ import type { SchemaObject } from 'openapi3-ts/oas30';
 import { z } from 'zod';
 import type { IntegrationDefinition } from '../integrations/catalog';
 import {
+  bulkRunRequestSchema,
+  bulkRunResultSchema,
   errorSchema,
+  integrationStatsSchema,
   integrationViewSchema,
   runListQuerySchema,
   runListSchema,
@@ -35,6 +38,9 @@ export function openApiDocument(catalog: readonly IntegrationDefinition[], sourc
   const Integration = registry.register('Integration', integrationViewSchema);
   const WebhookAccepted = registry.register('WebhookAccepted', webhookAcceptedSchema);
   const StartedRun = registry.register('StartedRun', startedRunSchema);
+  const IntegrationStats = registry.register('IntegrationStats', integrationStatsSchema);
+  const BulkRunRequest = registry.register('BulkRunRequest', bulkRunRequestSchema);
+  const BulkRunResult = registry.register('BulkRunResult', bulkRunResultSchema);
   const bearer = registry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',
@@ -86,6 +92,29 @@ export function openApiDocument(catalog: readonly IntegrationDefinition[], sourc
     request: { params: workflowId },
     responses: { 200: json(RunView, 'The run'), ...errors, 404: json(Error, 'No such run') },
   });
+  for (const [action, summary] of [
+    [
+      'rerun',
+      'Re-run every failed, timed-out, terminated or cancelled run a visibility query matches (same input, current code)',
+    ],
+    ['cancel', 'Cancel every running run a visibility query matches'],
+  ] as const) {
+    registry.registerPath({
+      method: 'post',
+      path: `/runs/${action}`,
+      summary,
+      description:
+        'Each matching workflow id (once, up to `limit`) goes through the single-run route: a run that route would refuse (running or completed for a re-run, closed for a cancel) is refused here too, with its reason. `dryRun: true` lists what would be done and does nothing. A query Temporal refuses is a 400 quoting its message.',
+      security: secured,
+      request: { body: { content: { 'application/json': { schema: BulkRunRequest } } } },
+      responses: {
+        200: json(BulkRunResult, 'What was done (or would be), run by run'),
+        ...errors,
+        403: json(Error, 'A read-only key'),
+        415: json(Error, 'Not JSON'),
+      },
+    });
+  }
   for (const [action, summary, conflict] of [
     ['cancel', 'Cancel a running run', 'The run is not running'],
     ['rerun', 'Start a new run with the same input as a failed one', 'The run did not fail'],
@@ -110,6 +139,23 @@ export function openApiDocument(catalog: readonly IntegrationDefinition[], sourc
     path: '/integrations',
     summary: 'The catalog: triggers, systems, direction, frequency and field maps of every integration',
     responses: { 200: json(z.object({ integrations: z.array(Integration) }), 'The catalog') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/integrations/{id}/stats',
+    summary:
+      "An integration's health over the last 24 h, from Temporal visibility (as on the operations page, GET /)",
+    security: secured,
+    request: {
+      params: z.object({
+        id: catalog.length ? z.enum(catalog.map((i) => i.id) as [string, ...string[]]) : z.string(),
+      }),
+    },
+    responses: {
+      200: json(IntegrationStats, 'Counts, last success, last failure with its message'),
+      ...errors,
+      404: json(Error, 'No such integration'),
+    },
   });
   for (const integration of catalog.filter((i) => i.manualInput)) {
     registry.registerPath({

@@ -69,6 +69,82 @@ export const runListSchema = z.object({
   query: z.string().describe('The Temporal visibility query used (paste it into the Web UI)'),
 });
 
+export const bulkRunRequestSchema = z
+  .object({
+    query: z
+      .string()
+      .trim()
+      .min(1, 'a visibility query, e.g. Integration = "contact-sync" AND ExecutionStatus = "Failed"')
+      .max(4000)
+      .describe(
+        'A Temporal visibility query, as in the Web UI, e.g. Integration = "contact-sync" AND ExecutionStatus = "Failed"',
+      ),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(100)
+      .describe('At most this many workflow ids are acted on (default 100, at most 1000)'),
+    dryRun: z.boolean().default(false).describe('true: say what would be done, start or cancel nothing'),
+  })
+  // An unknown field (a misspelt dryRun) is refused rather than ignored: ignoring it would act for real.
+  .strict();
+export type BulkRunRequest = z.infer<typeof bulkRunRequestSchema>;
+
+export const bulkRunOutcomeSchema = z.object({
+  workflowId: z.string(),
+  matchedRunId: z.string().describe('The run the query matched'),
+  runId: z
+    .string()
+    .optional()
+    .describe("The workflow id's newest run, which was checked (and re-run or cancelled)"),
+  status: z.string().optional().describe('Status of that newest run'),
+  outcome: z
+    .enum(['rerun', 'would_rerun', 'cancel_requested', 'would_cancel', 'refused', 'error'])
+    .describe('refused: the single-run route would refuse it too (reason says why); error: the call failed'),
+  newRunId: z.string().optional().describe('The run a re-run started'),
+  code: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type BulkRunOutcome = z.infer<typeof bulkRunOutcomeSchema>;
+
+export const bulkRunResultSchema = z.object({
+  query: z.string(),
+  dryRun: z.boolean(),
+  limit: z.number(),
+  truncated: z.boolean().describe('More workflow ids matched than were looked at (the limit)'),
+  counts: z.record(z.string(), z.number()).describe('Runs by outcome'),
+  runs: z.array(bulkRunOutcomeSchema),
+});
+export type BulkRunResult = z.infer<typeof bulkRunResultSchema>;
+
+export const integrationStatsSchema = z.object({
+  integration: z.string(),
+  window: z.literal('24h'),
+  since: z.string().describe('Start of the window (ISO 8601)'),
+  started: z.number().describe('Runs started in the window'),
+  running: z.number().describe('Runs open now (whenever they started)'),
+  completed: z.number().describe('Runs that completed in the window'),
+  failed: z.number().describe('Runs that failed or timed out in the window'),
+  alertsRaised: z
+    .number()
+    .describe(
+      'Runs that closed as Failed in the window: a failing run raises one alert before it fails. Timed-out runs, and alerts from runs that went on, are not counted',
+    ),
+  lastSuccessAt: z.string().nullable().describe('When the newest completed run closed (any time)'),
+  lastFailure: z
+    .object({ workflowId: z.string(), runId: z.string(), message: z.string(), at: z.string() })
+    .nullable()
+    .describe('The newest failed or timed-out run (any time) and why it failed'),
+  p50DurationMs: z
+    .number()
+    .nullable()
+    .describe('Median start-to-close time of the newest completed runs (a sample of durationSample runs)'),
+  durationSample: z.number().describe('How many completed runs p50DurationMs is taken from (at most 50)'),
+});
+export type IntegrationStats = z.infer<typeof integrationStatsSchema>;
+
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
@@ -117,9 +193,19 @@ export const integrationViewSchema = z.object({
   to: z.array(recordFlowSchema),
   triggers: z.object({
     webhooks: z.array(z.object({ source: z.string(), eventTypes: z.array(z.string()) })),
-    schedule: z.object({ every: z.string(), description: z.string() }).optional(),
+    schedule: z.object({ description: z.string() }).optional(),
     manual: z.boolean().optional(),
   }),
   fieldMaps: z.record(z.string(), z.array(fieldRuleSchema)),
+  settings: z
+    .array(
+      z.object({
+        env: z.string(),
+        default: z.string().optional(),
+        required: z.boolean(),
+        description: z.string(),
+      }),
+    )
+    .describe("The integration's own settings (environment variables)"),
   manualInput: z.unknown().optional().describe('JSON Schema of the body of POST /integrations/{id}/runs'),
 });

@@ -85,10 +85,11 @@ function deliveries(): Delivery[] {
       workflowId: `address-propagation/shopify/${shopifyCustomer}`,
     },
     {
+      // A push: no integration subscribes to it (github-issue-to-slack takes `issues`).
       source: 'github',
-      eventType: 'issues',
-      body: JSON.stringify({ action: 'opened', issue: { number: Number(uniqueId()) } }),
-      sign: (body, config) => githubHeaders(body, secret('github', config), 'issues'),
+      eventType: 'push',
+      body: JSON.stringify({ ref: 'refs/heads/main', after: uniqueId() }),
+      sign: (body, config) => githubHeaders(body, secret('github', config), 'push'),
     },
     {
       source: 'slack',

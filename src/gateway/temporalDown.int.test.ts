@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../systems/activities';
+import { createActivitiesBySystem } from '../systems/activities';
 import { subscriberHash } from '../systems/mailchimp/api';
 import { createApp } from './app';
 import { Config, loadConfig } from '../config';
@@ -32,6 +32,7 @@ beforeAll(async () => {
   const sandboxPort = await freePort();
   grpcPort = await freePort(); // nothing listens here yet
   config = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
     SANDBOX_PORT: String(sandboxPort),
     TEMPORAL_PORT: String(grpcPort),
     CONTACT_SYNC_IDLE_TIMEOUT: '2s',
@@ -112,7 +113,7 @@ test('503 + Retry-After while Temporal is down, nothing accepted; redeliveries r
   workers = await createWorkers({
     config,
     connection: nativeConnection,
-    activities: createActivities({ config, logger: silentLogger }),
+    activities: createActivitiesBySystem({ config, logger: silentLogger }),
     workflowBundle: { codePath: process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE! },
   });
   running = workers.run();

@@ -117,7 +117,11 @@ test('wrong content type → 415; body over the limit → 413', async () => {
 
 test('Temporal unreachable → 503 with Retry-After, never a 2xx', async () => {
   const deadPort = await freePort();
-  const config = loadConfig({ SANDBOX_PORT: String(stack.sandbox.port), LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
+    SANDBOX_PORT: String(stack.sandbox.port),
+    LOG_LEVEL: 'silent',
+  });
   const client = new Client({
     connection: Connection.lazy({ address: `127.0.0.1:${deadPort}`, connectTimeout: 1000 }),
   });

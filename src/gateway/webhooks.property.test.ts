@@ -25,6 +25,7 @@ import {
 
 const PUBLIC_URL = 'https://hooks.example.com';
 const config = loadConfig({
+  SWITCHBOARD_SANDBOX: 'true',
   LOG_LEVEL: 'silent',
   PUBLIC_BASE_URL: PUBLIC_URL,
   // Small, so random bodies also cross the limit (413).

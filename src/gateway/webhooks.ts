@@ -7,7 +7,13 @@
 import express, { Request, Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
-import { CATALOG, InboundEvent, IntegrationDefinition, StartPlan, subscribersOf } from '../integrations/catalog';
+import {
+  CATALOG,
+  InboundEvent,
+  IntegrationDefinition,
+  StartPlan,
+  subscribersOf,
+} from '../integrations/catalog';
 import type { Logger } from '../logger';
 import { startRun, StartedRun } from '../runtime/startRun';
 import {

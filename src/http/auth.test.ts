@@ -71,6 +71,7 @@ beforeEach(async () => {
   api = await startLocalApi();
   fake = new FakeOAuthApi(api);
   config = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
     LOG_LEVEL: 'silent',
     SHIPBOB_BASE_URL: `${api.url}/shipbob`,
     SHIPBOB_TOKEN_URL: `${api.url}/oauth/token`,
@@ -126,6 +127,7 @@ describe('client credentials', () => {
 
   test('wrong client credentials → non-retryable ConfigError; a token endpoint 5xx → retryable', async () => {
     const bad = loadConfig({
+      SWITCHBOARD_SANDBOX: 'true',
       LOG_LEVEL: 'silent',
       SHIPBOB_BASE_URL: `${api.url}/shipbob`,
       SHIPBOB_TOKEN_URL: `${api.url}/oauth/token`,

@@ -75,8 +75,14 @@ export class TokenProvider {
         accept: 'application/json',
       },
       body: form,
+      // The client secret must not follow a redirect to another origin: a 3xx is an error (ConfigError).
+      redirect: 'manual',
       signal: AbortSignal.timeout(10_000),
     });
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new TokenError(res.status, `redirect to ${locationOrigin(res, this.auth.tokenUrl)} not followed`);
+    }
     if (!res.ok) throw new TokenError(res.status, await res.text().catch(() => ''));
     const parsed = tokenResponse.safeParse(await res.json().catch(() => undefined));
     if (!parsed.success) throw new TokenError(res.status, 'token endpoint returned no access_token');
@@ -90,6 +96,17 @@ export class TokenProvider {
       refreshAt: now + expiresInMs - margin,
     };
     return this.cached;
+  }
+}
+
+/** Where a redirect points, as an origin only (a path or user-info may carry a secret). */
+function locationOrigin(res: Response, base: string): string {
+  const location = res.headers.get('location');
+  if (!location) return 'no Location';
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return 'an unreadable Location';
   }
 }
 

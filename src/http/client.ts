@@ -2,6 +2,11 @@
  * The only place in Switchboard that speaks HTTP to an external system. Per call it applies the system's
  * base URL and credentials, a timeout tied to activity cancellation, an Idempotency-Key on writes, and
  * classifies the outcome into a Temporal failure (see ./errors). Connectors are thin typed calls over it.
+ *
+ * Safe by default: redirects are never followed (a 3xx is a non-retryable ApiRequestError naming only the
+ * Location's origin), so credentials — in a header, the query or the body — never travel to another
+ * origin; a response body is read as a stream and cut off at a byte limit (10 MiB unless the system says
+ * otherwise), so a runaway answer never fills the worker's memory.
  */
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
@@ -17,8 +22,11 @@ import {
   configError,
   contractError,
   RequestSummary,
+  responseTooLargeError,
   retryAfterMs,
+  retryDelayWithinDeadline,
 } from './errors';
+import { firstZodIssue } from '../systems/kit/zodIssue';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -47,9 +55,14 @@ export interface ApiCallRecord {
   durationMs: number;
 }
 
+/** The most of a response body the client reads unless a system sets its own (`<SYSTEM>_MAX_RESPONSE_BYTES`). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
 export interface HttpClientOptions {
   systems: Config['systems'];
   fetchImpl?: typeof fetch;
+  /** The response body limit for systems that set none, and for postToUrl; default 10 MiB. */
+  maxResponseBytes?: number;
   /** Observes every call (metrics, tests); never sees credentials. */
   onCall?: (record: ApiCallRecord) => void;
 }
@@ -97,7 +110,15 @@ export class HttpClient {
       await first.response.body?.cancel().catch(() => undefined); // free the connection for the retry
       res = await this.send(system, req, summary, first.oauthToken);
     }
-    return this.classify(res.response, req, summary);
+    return this.classify(res.response, req, summary, this.maxResponseBytes(system));
+  }
+
+  private maxResponseBytes(system?: SystemName): number {
+    return (
+      (system && this.system(system).maxResponseBytes) ||
+      this.options.maxResponseBytes ||
+      DEFAULT_MAX_RESPONSE_BYTES
+    );
   }
 
   /** POST JSON to a full URL with no system credentials (incoming-webhook style endpoints, e.g. alerts). */
@@ -113,13 +134,20 @@ export class HttpClient {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'switchboard/0.1' },
         body: JSON.stringify(json),
+        redirect: 'manual', // the URL is the credential: its body never goes where a redirect points
         signal: AbortSignal.any([AbortSignal.timeout(10_000), ...cancellation()]),
       });
     } catch (err) {
       throw apiUnavailableError(summary, this.redact(networkReason(err), urlSecrets));
     }
     const request = { method: 'POST' as const, path: '/…', schema };
-    return (await this.classify(response, request, summary, urlSecrets)) as z.output<S>;
+    return (await this.classify(
+      response,
+      request,
+      summary,
+      this.maxResponseBytes(),
+      urlSecrets,
+    )) as z.output<S>;
   }
 
   private async send<S extends z.ZodType>(
@@ -135,7 +163,8 @@ export class HttpClient {
     try {
       auth = await applyAuth(cfg.auth, tokens);
     } catch (err) {
-      if (err instanceof TokenError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+      // A token endpoint that refuses (4xx) or redirects (3xx, never followed) needs a human.
+      if (err instanceof TokenError && err.status >= 300 && err.status < 500 && err.status !== 429) {
         throw configError(system, this.redact(err.message));
       }
       throw apiUnavailableError(summary, this.redact(`token request failed: ${networkReason(err)}`));
@@ -170,6 +199,9 @@ export class HttpClient {
         method: req.method,
         headers,
         body,
+        // Never followed: a redirect would carry the credentials (Authorization, an API key in a header,
+        // the query or the body) to wherever the Location points. classify() reports it instead.
+        redirect: 'manual',
         signal: AbortSignal.any(signals),
       });
       this.options.onCall?.({
@@ -199,11 +231,13 @@ export class HttpClient {
     res: Response,
     req: ApiRequest<S>,
     summary: RequestSummary,
+    maxBytes: number,
     extraSecrets: string[] = [],
   ) {
     let text: string;
+    let overLimit: boolean;
     try {
-      text = await res.text();
+      ({ text, overLimit } = await readBodyCapped(res, maxBytes));
     } catch (err) {
       // The body never arrived whole (timeout, dropped link, cancellation): that is an unavailable API,
       // not an empty answer to hold against the contract.
@@ -212,26 +246,27 @@ export class HttpClient {
         (err as Error).name === 'TimeoutError' ? 'timed out reading the body' : networkReason(err);
       throw apiUnavailableError(summary, this.redact(`body read failed: ${reason}`, extraSecrets));
     }
-    const body = parseJson(text);
+    const body = overLimit ? undefined : parseJson(text);
     if (req.nullOn?.includes(res.status)) return null;
-    const message = () => this.redact(apiErrorMessage(body, text), extraSecrets);
+    // An error answer over the limit keeps its status's classification (a 503 stays retryable): only its
+    // message is cut short.
+    const cut = overLimit ? ` (response body over the ${maxBytes}-byte limit, cut off)` : '';
+    const message = () => this.redact(apiErrorMessage(body, text) + cut, extraSecrets);
+    if (res.status >= 300 && res.status < 400) {
+      throw apiRequestError(summary, res.status, this.redact(redirectMessage(res), extraSecrets));
+    }
     if (res.status === 429) {
-      throw apiRateLimitedError(summary, res.status, retryAfterMs(res.headers), message());
+      throw apiRateLimitedError(summary, res.status, serverRetryDelay(res.headers), message());
     }
     // A 503 may say when the service is back (maintenance, overload): that delay replaces the backoff.
     if (res.status === 408 || res.status >= 500) {
-      const after = res.status === 503 ? retryAfterMs(res.headers) : undefined;
+      const after = res.status === 503 ? serverRetryDelay(res.headers) : undefined;
       throw apiUnavailableError(summary, message(), res.status, after);
     }
     if (res.status >= 400) throw apiRequestError(summary, res.status, message());
+    if (overLimit) throw responseTooLargeError(summary, res.status, maxBytes);
     const parsed = req.schema.safeParse(text === '' ? {} : body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw contractError(
-        summary,
-        issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid',
-      );
-    }
+    if (!parsed.success) throw contractError(summary, firstZodIssue(parsed.error, '(root)'));
     return parsed.data;
   }
 }
@@ -241,6 +276,64 @@ function activityContext(): Context | undefined {
     return Context.current();
   } catch {
     return undefined; // called outside an activity (unit tests, scripts)
+  }
+}
+
+/**
+ * The API's retry hint (Retry-After or a reset header, at most 15 min), shortened to fit the activity's
+ * schedule-to-close deadline so the server retries once more instead of failing the activity at once.
+ */
+function serverRetryDelay(headers: Headers): number | undefined {
+  return retryDelayWithinDeadline(retryAfterMs(headers), activityContext()?.info);
+}
+
+/**
+ * What a 3xx says, without following it: the Location's origin only (its path and query may carry a
+ * token, its user-info a password), and what to do about it.
+ */
+function redirectMessage(res: Response): string {
+  const location = res.headers.get('location');
+  let target = 'no Location';
+  if (location) {
+    try {
+      target = new URL(location, res.url || undefined).origin;
+    } catch {
+      target = 'an unreadable Location';
+    }
+  }
+  return (
+    `redirect to ${target} not followed (credentials are never sent to a redirect target); ` +
+    'point the base URL at the address the API answers on'
+  );
+}
+
+/**
+ * The body as text, read as a stream no further than `maxBytes`: a declared length over the limit is not
+ * read at all; an undeclared (chunked, compressed) one is cut off when it crosses the limit.
+ */
+async function readBodyCapped(
+  res: Response,
+  maxBytes: number,
+): Promise<{ text: string; overLimit: boolean }> {
+  const declared = Number(res.headers.get('content-length') ?? '');
+  if (!res.body) return { text: '', overLimit: false };
+  if (Number.isFinite(declared) && declared > maxBytes && !res.headers.get('content-encoding')) {
+    await res.body.cancel().catch(() => undefined);
+    return { text: '', overLimit: true };
+  }
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: Buffer.concat(chunks).toString('utf8'), overLimit: false };
+    if (size + value.byteLength > maxBytes) {
+      chunks.push(value.subarray(0, maxBytes - size));
+      await reader.cancel().catch(() => undefined); // closes the connection: the rest is never downloaded
+      return { text: Buffer.concat(chunks).toString('utf8'), overLimit: true };
+    }
+    chunks.push(value);
+    size += value.byteLength;
   }
 }
 

@@ -15,6 +15,7 @@ let http: HttpClient;
 beforeAll(async () => {
   api = await startLocalApi();
   const config = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
     LOG_LEVEL: 'silent',
     HUBSPOT_BASE_URL: `${api.url}/hubspot`,
     HUBSPOT_TIMEOUT_MS: '300',
@@ -131,7 +132,11 @@ describe('transient errors are retried with the backoff', () => {
 
   test('connection refused → retryable ApiUnavailableError without a status', async () => {
     const closedPort = await freePort();
-    const config = loadConfig({ LOG_LEVEL: 'silent', HUBSPOT_BASE_URL: `http://127.0.0.1:${closedPort}` });
+    const config = loadConfig({
+      SWITCHBOARD_SANDBOX: 'true',
+      LOG_LEVEL: 'silent',
+      HUBSPOT_BASE_URL: `http://127.0.0.1:${closedPort}`,
+    });
     const offline = new HttpClient({ systems: config.systems });
     const failure = await failureOf(
       offline.request('hubspot', { method: 'GET', path: '/crm/v3/objects/contacts/7', schema: contact }),

@@ -24,6 +24,7 @@ let http: HttpClient;
 beforeAll(async () => {
   api = await startLocalApi();
   config = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
     LOG_LEVEL: 'silent',
     HUBSPOT_BASE_URL: `${api.url}/hubspot`,
     HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN,

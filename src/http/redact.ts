@@ -41,3 +41,18 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of sorted) out = out.split(secret).join(REDACTED);
   return out;
 }
+
+/**
+ * Email addresses in text bound for people (alerts) or logs keep their first character and their domain:
+ * `ada@example.com` → `a***@example.com` (URL-encoded `ada%40example.com` → `a***%40example.com`). The
+ * domain tells an operator which customer or provider is involved; the person stays out of Slack and the
+ * log store. The address itself is in the run's history (encrypted with PAYLOAD_CODEC_KEY) for those
+ * allowed to read it.
+ */
+/** A local part is at most 64 characters (RFC 5321): bounding it keeps the scan linear on any input. */
+const EMAIL =
+  /(?<![A-Za-z0-9_+%-])(?<!%[0-9A-Fa-f])([A-Za-z0-9_+-])(?:[A-Za-z0-9._+-]|%[0-9A-Fa-f]{2}){0,63}?(@|%40)((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})/g;
+
+export function maskEmails(text: string): string {
+  return text.replace(EMAIL, '$1***$2$3');
+}

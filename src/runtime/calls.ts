@@ -30,3 +30,21 @@ export function isTemporalUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/** The gRPC status code of a failed call (3 INVALID_ARGUMENT, 12 UNIMPLEMENTED…), through the SDK's wrapping. */
+export function grpcCodeOf(err: unknown): number | undefined {
+  let e = err as ErrorLike | undefined;
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause as ErrorLike | undefined) {
+    if (typeof e.code === 'number') return e.code;
+  }
+  return undefined;
+}
+
+/** The server's own words for a refused call: the gRPC details, without the "3 INVALID_ARGUMENT:" prefix. */
+export function temporalMessageOf(err: unknown): string {
+  let e = err as (ErrorLike & { details?: unknown }) | undefined;
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause as typeof e) {
+    if (typeof e.details === 'string' && e.details) return e.details;
+  }
+  return (err as Error)?.message ?? String(err);
+}

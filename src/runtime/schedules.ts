@@ -10,27 +10,37 @@ import {
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
 import type { Config } from '../config';
-import { CONTACT_FULL_SYNC_ID, fullSyncInput } from '../integrations/contact-full-sync/definition';
+import { CATALOG, type IntegrationDefinition } from '../integrations/catalog';
 import type { Logger } from '../logger';
 import { runSearchAttributes } from './searchAttributes';
 
-export const CONTACT_FULL_SYNC_SCHEDULE_ID = CONTACT_FULL_SYNC_ID;
-
 export type ScheduleOutcome = 'created' | 'updated' | 'deleted' | 'disabled';
 
+/** One schedule per catalog entry that declares a schedule trigger; the schedule id is the integration id. */
 export async function ensureSchedules(
   client: Client,
   config: Config,
   logger?: Pick<Logger, 'info'>,
+  catalog: readonly IntegrationDefinition[] = CATALOG,
 ): Promise<Record<string, ScheduleOutcome>> {
-  const outcome = await ensureContactFullSyncSchedule(client, config);
-  logger?.info({ schedule: CONTACT_FULL_SYNC_SCHEDULE_ID, outcome }, 'schedule ensured');
-  return { [CONTACT_FULL_SYNC_SCHEDULE_ID]: outcome };
+  const outcomes: Record<string, ScheduleOutcome> = {};
+  for (const integration of catalog) {
+    if (!integration.triggers.schedule) continue;
+    const outcome = await ensureSchedule(client, config, integration);
+    logger?.info({ schedule: integration.id, outcome }, 'schedule ensured');
+    outcomes[integration.id] = outcome;
+  }
+  return outcomes;
 }
 
-async function ensureContactFullSyncSchedule(client: Client, config: Config): Promise<ScheduleOutcome> {
-  const { interval } = config.contactFullSync;
-  const handle = client.schedule.getHandle(CONTACT_FULL_SYNC_SCHEDULE_ID);
+async function ensureSchedule(
+  client: Client,
+  config: Config,
+  integration: IntegrationDefinition,
+): Promise<ScheduleOutcome> {
+  const trigger = integration.triggers.schedule!;
+  const interval = trigger.every(config);
+  const handle = client.schedule.getHandle(integration.id);
   if (interval === 'off') {
     try {
       await handle.delete();
@@ -40,22 +50,23 @@ async function ensureContactFullSyncSchedule(client: Client, config: Config): Pr
       throw err;
     }
   }
+  const plan = trigger.plan(config);
   const definition = {
     spec: { intervals: [{ every: interval }] },
     action: {
       type: 'startWorkflow' as const,
-      workflowType: 'contactFullSync',
+      workflowType: integration.workflow,
       // The schedule appends the fire time, so each run has its own readable id.
-      workflowId: `${CONTACT_FULL_SYNC_ID}/hubspot/scheduled`,
+      workflowId: plan.workflowIdPrefix,
       taskQueue: config.temporal.taskQueue,
-      args: [fullSyncInput(config)],
-      typedSearchAttributes: runSearchAttributes({ integration: CONTACT_FULL_SYNC_ID, source: 'schedule' }),
-      staticSummary: 'Scheduled full sync of every HubSpot contact to Mailchimp',
+      args: plan.args,
+      typedSearchAttributes: runSearchAttributes({ integration: integration.id, source: 'schedule' }),
+      staticSummary: plan.summary,
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' as const },
   };
   try {
-    await client.schedule.create({ scheduleId: CONTACT_FULL_SYNC_SCHEDULE_ID, ...definition });
+    await client.schedule.create({ scheduleId: integration.id, ...definition });
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;

@@ -40,6 +40,13 @@ export async function startRun(
     staticSummary: plan.summary,
     staticDetails: `${integration.title}\n\n${integration.description}`,
   };
+  const started = (runId: string): StartedRun => ({
+    integration: integration.id,
+    workflowId: plan.workflowId,
+    runId,
+    duplicate: false,
+  });
+  const duplicate: StartedRun = { integration: integration.id, workflowId: plan.workflowId, duplicate: true };
   return withTemporalDeadline(client, async () => {
     if (plan.mode === 'signalWithStart') {
       try {
@@ -49,17 +56,10 @@ export async function startRun(
           signalArgs: plan.signalArgs,
           workflowIdReusePolicy: plan.once ? WorkflowIdReusePolicy.REJECT_DUPLICATE : undefined,
         });
-        return {
-          integration: integration.id,
-          workflowId: plan.workflowId,
-          runId: handle.signaledRunId,
-          duplicate: false,
-        };
+        return started(handle.signaledRunId);
       } catch (err) {
         // `once`: the record's run has closed; the event came too late to matter.
-        if (plan.once && err instanceof WorkflowExecutionAlreadyStartedError) {
-          return { integration: integration.id, workflowId: plan.workflowId, duplicate: true };
-        }
+        if (plan.once && err instanceof WorkflowExecutionAlreadyStartedError) return duplicate;
         throw err;
       }
     }
@@ -70,16 +70,9 @@ export async function startRun(
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       });
-      return {
-        integration: integration.id,
-        workflowId: plan.workflowId,
-        runId: handle.firstExecutionRunId,
-        duplicate: false,
-      };
+      return started(handle.firstExecutionRunId);
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        return { integration: integration.id, workflowId: plan.workflowId, duplicate: true };
-      }
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return duplicate;
       throw err;
     }
   });

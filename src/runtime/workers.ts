@@ -1,19 +1,21 @@
 /**
- * The worker set of one process: the integration worker (workflows + non-API activities) on the main
- * task queue, and one activity worker per external system on `api.<system>`, whose
+ * The worker set of one process: the integration worker (workflows + core activities such as alerts) on
+ * the main task queue, and one activity worker per external system on `api.<system>` registering only
+ * that system's activities, whose
  * maxTaskQueueActivitiesPerSecond the Temporal server enforces across every worker process. A burst
  * waits in Temporal's queue; it is never dropped.
  */
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
-import type { Activities } from '../systems/activities';
+import type { ActivitiesBySystem } from '../systems/activities';
 import type { Config } from '../config';
 import { SYSTEMS, taskQueueFor } from '../systems/index';
 import { dataConverter } from './dataConverter';
+import { workflowEntry } from './workflowEntry';
 
 export interface WorkerSetOptions {
   config: Config;
   connection: NativeConnection;
-  activities: Activities;
+  activities: ActivitiesBySystem;
   /** A prebuilt bundle (tests build once); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -38,17 +40,15 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
   const integrationWorker = await Worker.create({
     ...common,
     taskQueue: config.temporal.taskQueue,
-    ...(opts.workflowBundle
-      ? { workflowBundle: opts.workflowBundle }
-      : { workflowsPath: require.resolve('../integrations/workflows') }),
-    activities,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowEntry()),
+    activities: activities.core,
   });
   const apiWorkers = await Promise.all(
     SYSTEMS.map((system) =>
       Worker.create({
         ...common,
         taskQueue: taskQueueFor(system),
-        activities,
+        activities: activities.systems[system],
         maxTaskQueueActivitiesPerSecond: config.systems[system].rateLimitPerSecond,
       }),
     ),

@@ -16,7 +16,7 @@ beforeAll(async () => {
   const port = await freePort();
   sandbox = await startSandbox({
     port,
-    config: loadConfig({ SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' }),
+    config: loadConfig({ SWITCHBOARD_SANDBOX: 'true', SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' }),
   });
   sandbox.hubspot.upsertContact('501', { email: 'faults@example.com' });
 });

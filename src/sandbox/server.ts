@@ -18,7 +18,7 @@ import { ShipbobSandbox } from '../systems/shipbob/sandbox';
 import { ShopifySandbox } from '../systems/shopify/sandbox';
 import { ZendeskSandbox } from '../systems/zendesk/sandbox';
 import { RequestRecorder } from './recorder';
-import { SlackSandbox } from '../systems/slack/sandbox';
+import { DEFAULT_SLACK_CHANNELS, SlackSandbox } from '../systems/slack/sandbox';
 import { StripeSandbox } from '../systems/stripe/sandbox';
 
 /** One stand-in system: its API under /<name>, its control endpoints under /_sandbox/<name>. */
@@ -69,6 +69,22 @@ export function expectedCredential(auth: AuthConfig): string {
   throw new Error(`no single credential for auth type ${auth.type}`);
 }
 
+/**
+ * The Slack channels the stand-in knows: its defaults plus every channel a setting names (`#engineering`
+ * for a new integration), so a new integration's channel exists without editing the stand-in. Any other
+ * channel is still `channel_not_found`, as in Slack.
+ */
+export function slackChannelsIn(config: Config): string[] {
+  const found = new Set(DEFAULT_SLACK_CHANNELS);
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string' && /^#[a-z0-9][a-z0-9_-]*$/.test(value)) found.add(value.slice(1));
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(config);
+  return [...found];
+}
+
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   let gatewayUrl = opts.gatewayUrl;
   const { systems, webhookSecrets } = opts.config;
@@ -78,7 +94,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/hubspot`,
   });
   const mailchimp = new MailchimpSandbox({ apiKey: expectedCredential(systems.mailchimp.auth) });
-  const slack = new SlackSandbox({ botToken: expectedCredential(systems.slack.auth) });
+  const slack = new SlackSandbox({
+    botToken: expectedCredential(systems.slack.auth),
+    channels: slackChannelsIn(opts.config),
+  });
   const stripe = new StripeSandbox({ secretKey: expectedCredential(systems.stripe.auth) });
   const shopify = new ShopifySandbox({
     accessToken: expectedCredential(systems.shopify.auth),
@@ -126,7 +145,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const injector = (faults[system.name] = new FaultInjector(system.name, ERROR_BODIES[system.name]));
     app.use(
       `/${system.name}`,
-      express.json(),
+      // Above body-parser's 100 kB default: a Mailchimp batch of 500 members is bigger than that.
+      express.json({ limit: '4mb' }),
       express.urlencoded({ extended: true }),
       // Recorded first, so what a test reads includes the requests the faults answered.
       recorder.middleware(),

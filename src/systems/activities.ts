@@ -1,16 +1,21 @@
-/** Every activity the worker registers, built from config and one shared HTTP client. */
+/**
+ * Every activity the worker registers, by the system it calls, built from config and one shared HTTP
+ * client. Each system's task queue registers only its own activities (src/runtime/workers.ts), so the
+ * per-system rate limit the server holds on that queue covers every call to that system.
+ */
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { HttpClient, HttpClientOptions } from '../http/client';
 import { createAlertActivities } from './alerts/api';
 import { createHubspotActivities } from './hubspot/api';
+import type { SystemName } from './index';
 import { createMailchimpActivities } from './mailchimp/api';
 import { createMandrillActivities } from './mandrill/api';
 import { createShipbobActivities } from './shipbob/api';
 import { createShopifyActivities } from './shopify/api';
-import { createZendeskActivities } from './zendesk/api';
 import { createSlackActivities } from './slack/api';
 import { createStripeActivities } from './stripe/api';
-import { HttpClient, HttpClientOptions } from '../http/client';
+import { createZendeskActivities } from './zendesk/api';
 
 export interface ActivityDeps {
   config: Config;
@@ -19,19 +24,42 @@ export interface ActivityDeps {
   onCall?: HttpClientOptions['onCall'];
 }
 
-export function createActivities(deps: ActivityDeps) {
+/** The activities of each external system (on `api.<system>`), and the core ones (on the main queue). */
+export function createActivitiesBySystem(deps: ActivityDeps) {
   const http = deps.http ?? new HttpClient({ systems: deps.config.systems, onCall: deps.onCall });
+  const systems = {
+    hubspot: createHubspotActivities(http),
+    mailchimp: createMailchimpActivities(http),
+    mandrill: createMandrillActivities(http),
+    slack: createSlackActivities(http),
+    stripe: createStripeActivities(http),
+    shopify: createShopifyActivities(http),
+    zendesk: createZendeskActivities(http),
+    shipbob: createShipbobActivities(http),
+  } satisfies Record<SystemName, object>;
+  const core = createAlertActivities({ config: deps.config, http, logger: deps.logger });
+  return { systems, core };
+}
+
+export type ActivitiesBySystem = ReturnType<typeof createActivitiesBySystem>;
+
+/** Every activity in one object: the type workflows proxy from, and what a single test worker registers. */
+export function createActivities(deps: ActivityDeps) {
+  return flattenActivities(createActivitiesBySystem(deps));
+}
+
+export function flattenActivities({ systems, core }: ActivitiesBySystem) {
   return {
-    ...createHubspotActivities(http),
-    ...createMailchimpActivities(http),
-    ...createShopifyActivities(http),
-    ...createShipbobActivities(http),
-    ...createZendeskActivities(http),
-    ...createMandrillActivities(http),
-    ...createSlackActivities(http),
-    ...createStripeActivities(http),
-    ...createAlertActivities({ config: deps.config, http, logger: deps.logger }),
+    ...systems.hubspot,
+    ...systems.mailchimp,
+    ...systems.mandrill,
+    ...systems.slack,
+    ...systems.stripe,
+    ...systems.shopify,
+    ...systems.zendesk,
+    ...systems.shipbob,
+    ...core,
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+export type Activities = ReturnType<typeof flattenActivities>;

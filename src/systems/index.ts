@@ -25,7 +25,12 @@ export function taskQueueFor(system: SystemName): string {
 }
 
 /** Errors the HTTP layer raises that no retry can fix. */
-export const NON_RETRYABLE_ERROR_TYPES = ['ApiRequestError', 'ContractError', 'ConfigError'];
+export const NON_RETRYABLE_ERROR_TYPES = [
+  'ApiRequestError',
+  'ContractError',
+  'ConfigError',
+  'ResponseTooLargeError',
+];
 
 const standardRetry = {
   initialInterval: '500ms',

@@ -14,9 +14,15 @@ export interface ConnectorSandbox {
 
 export async function startConnectorSandbox(env: Record<string, string> = {}): Promise<ConnectorSandbox> {
   const port = await freePort();
-  const config = loadConfig({ SANDBOX_PORT: String(port), LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
+    SANDBOX_PORT: String(port),
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const sandbox = await startSandbox({ port, config });
   const bad = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
     SANDBOX_PORT: String(port),
     HUBSPOT_ACCESS_TOKEN: 'wrong-token',
     MAILCHIMP_API_KEY: 'wrong-key-us1',

@@ -8,13 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../../src/runtime/devServer';
+import { workflowEntry } from '../../src/runtime/workflowEntry';
 
 export const TEST_NAMESPACES = Array.from({ length: 8 }, (_, i) => `test-${i + 1}`);
 
 export default async function globalSetup(): Promise<void> {
   const [server, bundle] = await Promise.all([
     startDevServer({ namespaces: TEST_NAMESPACES, log: (m) => process.stderr.write(`${m}\n`) }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/integrations/workflows'), logger: quietLogger }),
+    // The entry the worker bundles (src/runtime/workflowEntry.ts), so the tests run what production runs.
+    bundleWorkflowCode({ ...workflowEntry().bundleOptions, logger: quietLogger }),
   ]);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   const bundlePath = path.join(dir, 'workflows.js');

@@ -17,9 +17,11 @@ export async function recordHistory(
   workflowId: string,
   integrationId: string,
   name = integrationId,
+  /** A run of the chain other than the latest (e.g. one that continued-as-new). */
+  runId?: string,
 ): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const dir = historiesDirOf(integrationId);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${name}.history.json`), historyToJSON(history) + '\n');

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../../src/systems/activities';
+import { createActivitiesBySystem } from '../../src/systems/activities';
 import type { HttpClientOptions } from '../../src/http/client';
 import { createApp } from '../../src/gateway/app';
 import { Config, loadConfig } from '../../src/config';
@@ -46,6 +46,7 @@ export interface StackOptions {
 export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const sandboxPort = await freePort();
   const config = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
     SANDBOX_PORT: String(sandboxPort),
     TEMPORAL_NAMESPACE: testNamespace(),
     CONTACT_SYNC_IDLE_TIMEOUT: '3s',
@@ -64,7 +65,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const workers = await createWorkers({
     config,
     connection: nativeConnection,
-    activities: createActivities({ config, logger: silentLogger, onCall: opts.onCall }),
+    activities: createActivitiesBySystem({ config, logger: silentLogger, onCall: opts.onCall }),
     workflowBundle: { codePath: process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE! },
   });
   const running = opts.workers === false ? Promise.resolve() : workers.run();

@@ -102,7 +102,7 @@ describe('with every system up', () => {
 
     // Shopify reports our own write back as customers/update: the run finds everything equal.
     const writesBefore = countWrites(stack);
-    const echo = integration.planFor(
+    const echo = integration.planFor!(
       {
         source: 'shopify',
         eventId: `echo-${uniqueId()}`,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { ADDRESS_FROM, ADDRESS_SYSTEMS, ADDRESS_TO, AddressSystem } from './mapping';
-import type { AddressPropagationInput } from './workflow';
+import { addressChangedSignal, addressPropagation, type AddressPropagationInput } from './workflow';
 import type { RecordEvent } from '../kit/recordEvents';
-import type { InboundEvent, IntegrationDefinition, StartPlan } from '../kit/types';
+import { defineIntegration, signalWith, type InboundEvent, type StartPlan } from '../kit/types';
 
 /** HubSpot contact properties that make up its address: a change to any other property is not ours. */
 const HUBSPOT_ADDRESS_PROPERTIES = ['address', 'city', 'state', 'zip', 'country'];
@@ -13,7 +13,7 @@ function propagationPlan(
   recordId: string,
   event: RecordEvent,
   config: Config,
-): StartPlan {
+): StartPlan<typeof addressPropagation> {
   const input: AddressPropagationInput = {
     source,
     recordId,
@@ -25,22 +25,21 @@ function propagationPlan(
     workflowId: `address-propagation/${source}/${recordId}`,
     recordId,
     args: [input],
-    signal: 'addressChanged',
-    signalArgs: [event],
+    ...signalWith(addressChangedSignal, event),
     summary: `Propagate the address of ${source} ${recordId} to the other systems`,
   };
 }
 
 const SOURCE_OF: Record<string, AddressSystem> = { hubspot: 'hubspot', shopify: 'shopify', stripe: 'stripe' };
 
-export const addressPropagationIntegration: IntegrationDefinition = {
+export const addressPropagationIntegration = defineIntegration({
   id: 'address-propagation',
   title: 'Customer address → every other system',
   description:
     "When a customer's address changes in HubSpot, Shopify or Stripe, the same address is written to the " +
     'customer (matched by email) in the other two. Targets are updated independently and the run reports ' +
     'the outcome per target; an unchanged target is not written, which is also what ends echo loops.',
-  workflow: 'addressPropagation',
+  workflow: addressPropagation,
   triggers: {
     webhooks: [
       { source: 'hubspot', eventTypes: ['contact.propertyChange'] },
@@ -96,4 +95,4 @@ export const addressPropagationIntegration: IntegrationDefinition = {
       config,
     );
   },
-};
+});

@@ -6,7 +6,9 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { subscriberHash } from '../../systems/mailchimp/api';
 import type { ContactFullSyncResult } from './workflow';
-import { CONTACT_FULL_SYNC_SCHEDULE_ID, ensureSchedules } from '../../runtime/schedules';
+import { ensureSchedules } from '../../runtime/schedules';
+import { CONTACT_FULL_SYNC_ID as CONTACT_FULL_SYNC_SCHEDULE_ID } from './definition';
+import { expectedCredential } from '../../sandbox/server';
 import { recordHistory } from '../../../test/helpers/histories';
 import { startStack, TestStack, uniqueId } from '../../../test/helpers/stack';
 
@@ -42,6 +44,11 @@ test(`a full sync pages through ${CONTACTS} contacts with continueAsNew and upse
 
   expect(result).toMatchObject({ contacts: CONTACTS, upserted: CONTACTS, skipped: 0, failed: 0, pages: 50 });
   expect(result.failures).toEqual([]);
+  // Each HubSpot page is one batch subscribe call; no member needed its own PUT.
+  const calls = stack.sandbox.recorders.mailchimp.requests.filter((r) => r.at >= started);
+  expect(calls.filter((r) => r.method === 'POST' && r.path === '/3.0/lists/full-sync-list')).toHaveLength(50);
+  expect(calls.filter((r) => r.method === 'PUT')).toHaveLength(0);
+  expect(result.retriedOneByOne).toBe(0);
   const members = stack.sandbox.mailchimp.members('full-sync-list');
   expect(members).toHaveLength(CONTACTS);
   expect(
@@ -65,6 +72,74 @@ test(`a full sync pages through ${CONTACTS} contacts with continueAsNew and upse
   );
 });
 
+test('members a batch refuses are reported and retried one by one; the page never fails', async () => {
+  stack.sandbox.hubspot.contacts.clear();
+  const ids = stack.sandbox.hubspot.seedContacts(30, 'refused');
+  const listId = `refused-${uniqueId()}`;
+  const mailchimpApi = (method: string, path: string, json?: unknown) =>
+    fetch(`${stack.sandbox.url}/mailchimp/3.0/lists/${listId}${path}`, {
+      method,
+      headers: {
+        authorization: `Basic ${Buffer.from(`any:${expectedCredential(stack.config.systems.mailchimp.auth)}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+  // Unsubscribed in Mailchimp itself: a batch may not subscribe them again; their own PUT (status_if_new)
+  // updates the fields and keeps the opt-out.
+  const optedOut = 'refused-3@example.com';
+  await mailchimpApi('PUT', `/members/${subscriberHash(optedOut)}`, {
+    email_address: optedOut,
+    status: 'unsubscribed',
+    status_if_new: 'unsubscribed',
+    merge_fields: { FNAME: 'Before' },
+  });
+  // Erased for good (GDPR): refused in the batch and alone, so reported as failed.
+  const forgotten = 'refused-7@example.com';
+  await mailchimpApi('PUT', `/members/${subscriberHash(forgotten)}`, {
+    email_address: forgotten,
+    status_if_new: 'subscribed',
+    merge_fields: {},
+  });
+  expect(
+    (await mailchimpApi('POST', `/members/${subscriberHash(forgotten)}/actions/delete-permanent`)).status,
+  ).toBe(204);
+
+  const started = Date.now();
+  const handle = await stack.client.workflow.start('contactFullSync', {
+    taskQueue: stack.config.temporal.taskQueue,
+    workflowId: `contact-full-sync/hubspot/refused-${uniqueId()}`,
+    args: [{ listId, pageSize: 10, pagesPerRun: 2, concurrency: 4 }],
+  });
+  const result = (await handle.result()) as ContactFullSyncResult;
+
+  expect(result).toMatchObject({
+    contacts: 30,
+    upserted: 29,
+    failed: 1,
+    skipped: 0,
+    pages: 3,
+    retriedOneByOne: 2,
+  });
+  expect(result.failures).toEqual([
+    { contactId: ids[7], error: expect.stringContaining('permanently deleted') },
+  ]);
+  expect(stack.sandbox.mailchimp.lists.get(listId)?.get(subscriberHash(optedOut))).toMatchObject({
+    status: 'unsubscribed',
+    merge_fields: { FNAME: 'First3' },
+  });
+  expect(stack.sandbox.mailchimp.members(listId)).toHaveLength(29);
+  // Three batch calls (one a page), then one PUT for each refused member only.
+  const calls = stack.sandbox.recorders.mailchimp.requests.filter((r) => r.at >= started);
+  expect(calls.filter((r) => r.method === 'POST' && r.path === `/3.0/lists/${listId}`)).toHaveLength(3);
+  expect(
+    calls
+      .filter((r) => r.method === 'PUT')
+      .map((r) => (r.body as { email_address: string }).email_address)
+      .sort(),
+  ).toEqual([optedOut, forgotten]);
+});
+
 test('a small full sync (recorded for replay): every page synced, continue-as-new between runs', async () => {
   stack.sandbox.hubspot.contacts.clear();
   stack.sandbox.hubspot.seedContacts(25, 'small');
@@ -77,7 +152,15 @@ test('a small full sync (recorded for replay): every page synced, continue-as-ne
   const result = (await handle.result()) as ContactFullSyncResult;
   expect(result).toMatchObject({ contacts: 25, upserted: 25, failed: 0, pages: 3, runs: 2 });
   expect(stack.sandbox.mailchimp.members('small-list')).toHaveLength(25);
-  await recordHistory(stack.client, workflowId, 'contact-full-sync');
+  // Continuing as new is no failure: the first run ended without a failure alert.
+  const firstRun = await stack.client.workflow
+    .getHandle(workflowId, handle.firstExecutionRunId)
+    .fetchHistory();
+  const scheduled = firstRun.events?.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+  expect(scheduled).toContain('batchUpsertMailchimpMembers');
+  expect(scheduled).not.toContain('raiseRunFailureAlert');
+  // The first run: two pages (the second read while the first is written), then continue-as-new.
+  await recordHistory(stack.client, workflowId, 'contact-full-sync', undefined, handle.firstExecutionRunId);
 });
 
 test('ensureSchedules creates the full-sync schedule once, then updates it idempotently (overlap SKIP)', async () => {

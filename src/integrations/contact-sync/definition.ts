@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { CONTACT_TO_MAILCHIMP } from './mapping';
-import type { ContactEvent, ContactSyncInput } from './workflow';
-import type { IntegrationDefinition, StartPlan } from '../kit/types';
+import { contactEventSignal, contactSync, type ContactEvent, type ContactSyncInput } from './workflow';
+import { defineIntegration, signalWith, type StartPlan } from '../kit/types';
 import type { Config } from '../../config';
 
-function contactPlan(contactId: string, event: ContactEvent, config: Config): StartPlan {
+function contactPlan(contactId: string, event: ContactEvent, config: Config): StartPlan<typeof contactSync> {
   const input: ContactSyncInput = {
     contactId,
     listId: config.contactSync.mailchimpListId,
@@ -15,13 +15,12 @@ function contactPlan(contactId: string, event: ContactEvent, config: Config): St
     workflowId: `contact-sync/hubspot/contact-${contactId}`,
     recordId: contactId,
     args: [input],
-    signal: 'contactEvent',
-    signalArgs: [event],
+    ...signalWith(contactEventSignal, event),
     summary: `Sync HubSpot contact ${contactId} to Mailchimp`,
   };
 }
 
-export const contactSyncIntegration: IntegrationDefinition = {
+export const contactSyncIntegration = defineIntegration({
   id: 'contact-sync',
   title: 'CRM contacts → email marketing list',
   description:
@@ -29,7 +28,7 @@ export const contactSyncIntegration: IntegrationDefinition = {
     'back from the CRM and upserted as a list member (opted-out contacts stay as unsubscribed); a deleted ' +
     'contact is archived in Mailchimp, a GDPR deletion erases the member. A scheduled full sync ' +
     '(contact-full-sync) catches anything a webhook missed.',
-  workflow: 'contactSync',
+  workflow: contactSync,
   triggers: {
     webhooks: [
       {
@@ -66,4 +65,4 @@ export const contactSyncIntegration: IntegrationDefinition = {
       config,
     );
   },
-};
+});

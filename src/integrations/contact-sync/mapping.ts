@@ -1,38 +1,8 @@
 /** HubSpot contact → Mailchimp list member: the contact-sync field map, typed with zod at both ends. */
-import { z } from 'zod';
+import type { HubspotContact } from '../../systems/hubspot/schemas';
+import { firstZodIssue } from '../../systems/kit/zodIssue';
+import { MailchimpMemberInput, mailchimpMemberInputSchema } from '../../systems/mailchimp/schemas';
 import { applyFieldMap, FieldMap } from '../kit/fieldMap';
-
-export const hubspotContactSchema = z.object({
-  id: z.string(),
-  properties: z
-    .object({
-      email: z.string().nullish(),
-      firstname: z.string().nullish(),
-      lastname: z.string().nullish(),
-      phone: z.string().nullish(),
-      company: z.string().nullish(),
-      address: z.string().nullish(),
-      city: z.string().nullish(),
-      state: z.string().nullish(),
-      zip: z.string().nullish(),
-      country: z.string().nullish(),
-      hs_email_optout: z.string().nullish(),
-      lastmodifieddate: z.string().nullish(),
-    })
-    .loose(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  archived: z.boolean().optional(),
-});
-export type HubspotContact = z.infer<typeof hubspotContactSchema>;
-
-export const mailchimpMemberInputSchema = z.object({
-  email_address: z.email(),
-  status_if_new: z.enum(['subscribed', 'unsubscribed', 'pending', 'transactional']),
-  status: z.enum(['subscribed', 'unsubscribed', 'pending', 'transactional']).optional(),
-  merge_fields: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
-});
-export type MailchimpMemberInput = z.infer<typeof mailchimpMemberInputSchema>;
 
 export const CONTACT_TO_MAILCHIMP: FieldMap = [
   { from: 'properties.email', to: 'email_address', transform: 'lowercase' },
@@ -55,9 +25,6 @@ export function mapContactToMailchimpMember(contact: HubspotContact): ContactMap
     ...(optedOut ? { status: 'unsubscribed' } : {}),
   };
   const parsed = mailchimpMemberInputSchema.safeParse(candidate);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, reason: `${issue?.path.join('.') || 'member'}: ${issue?.message ?? 'invalid'}` };
-  }
+  if (!parsed.success) return { ok: false, reason: firstZodIssue(parsed.error, 'member') };
   return { ok: true, member: parsed.data };
 }

@@ -3,7 +3,11 @@ import { loadConfig } from '../../config';
 import { CATALOG, findIntegration, subscribersOf } from '../catalog';
 import type { InboundEvent } from '../catalog';
 
-const config = loadConfig({ LOG_LEVEL: 'silent', DEAL_WON_STAGES: 'closedwon,123456' });
+const config = loadConfig({
+  SWITCHBOARD_SANDBOX: 'true',
+  LOG_LEVEL: 'silent',
+  DEAL_WON_STAGES: 'closedwon,123456',
+});
 const event = (payload: Record<string, unknown>, eventType = 'deal.propertyChange'): InboundEvent => ({
   source: 'hubspot',
   eventId: '1',
@@ -23,8 +27,8 @@ test('only a dealstage change to a won stage subscribes deal-won', () => {
 
 test('every delivery about one deal plans the same run id, in start mode (duplicates rejected)', () => {
   const dealWon = findIntegration('deal-won')!;
-  const a = dealWon.planFor(event({ propertyName: 'dealstage', propertyValue: 'closedwon' }), config);
-  const b = dealWon.planFor({ ...event({}), eventId: '2' }, config);
+  const a = dealWon.planFor!(event({ propertyName: 'dealstage', propertyValue: 'closedwon' }), config);
+  const b = dealWon.planFor!({ ...event({}), eventId: '2' }, config);
   expect(a).toMatchObject({ mode: 'start', workflowId: 'deal-won/hubspot/deal-99', recordId: '99' });
   expect(b.workflowId).toBe(a.workflowId);
   expect(a.args[0]).toMatchObject({ dealId: '99', slackThreshold: 10000, financeChannel: '#finance' });

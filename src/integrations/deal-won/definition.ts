@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { DEAL_TO_STRIPE_CUSTOMER, DEAL_TO_STRIPE_INVOICE_ITEM } from './mapping';
-import type { DealWonInput } from './workflow';
-import type { IntegrationDefinition, StartPlan } from '../kit/types';
+import { dealWon, type DealWonInput } from './workflow';
+import { defineIntegration, type StartPlan } from '../kit/types';
 
-function dealPlan(dealId: string, config: Config): StartPlan {
+function dealPlan(dealId: string, config: Config): StartPlan<typeof dealWon> {
   const { slackChannel, slackThreshold, financeChannel, currency, daysUntilDue, wonStages } = config.dealWon;
   const input: DealWonInput = {
     dealId,
@@ -25,7 +25,7 @@ function dealPlan(dealId: string, config: Config): StartPlan {
   };
 }
 
-export const dealWonIntegration: IntegrationDefinition = {
+export const dealWonIntegration = defineIntegration({
   id: 'deal-won',
   title: 'Won CRM deal → chat announcement + accounting invoice',
   description:
@@ -33,7 +33,7 @@ export const dealWonIntegration: IntegrationDefinition = {
     'and invoices every won deal in Stripe (customer upserted by email, draft invoice, the deal as invoice ' +
     'item, finalized) exactly once. If invoicing fails for good, what was created is undone, the finance ' +
     'channel is told and the deal is marked switchboard_invoice_status=failed in HubSpot.',
-  workflow: 'dealWon',
+  workflow: dealWon,
   triggers: {
     webhooks: [{ source: 'hubspot', eventTypes: ['deal.propertyChange'] }],
     manual: true,
@@ -65,4 +65,4 @@ export const dealWonIntegration: IntegrationDefinition = {
   planManual(input, config) {
     return dealPlan((input as { dealId: string }).dealId, config);
   },
-};
+});

@@ -1,5 +1,5 @@
 /** The deal-won field maps: HubSpot deal + contact → Stripe customer and invoice item. */
-import type { HubspotDeal } from './mapping';
+import type { HubspotDeal } from '../../systems/hubspot/schemas';
 import { mapWonDealToStripe, toMinorUnits, wonDealOf } from './mapping';
 
 const deal = (properties: HubspotDeal['properties']): HubspotDeal => ({ id: '42', properties });

@@ -2,36 +2,15 @@
  * HubSpot won deal (+ its contact) → Stripe customer and invoice item: the deal-won field maps, typed with
  * zod at both ends. Pure, so the workflow runs them and GET /integrations shows them.
  */
-import { z } from 'zod';
-import type { HubspotContact } from '../contact-sync/mapping';
+import type { HubspotContact, HubspotDeal } from '../../systems/hubspot/schemas';
+import { firstZodIssue } from '../../systems/kit/zodIssue';
+import {
+  StripeCustomerInput,
+  stripeCustomerInputSchema,
+  StripeInvoiceItemInput,
+  stripeInvoiceItemInputSchema,
+} from '../../systems/stripe/schemas';
 import { applyFieldMap, FieldMap } from '../kit/fieldMap';
-
-export const hubspotDealSchema = z.object({
-  id: z.string(),
-  properties: z
-    .object({
-      dealname: z.string().nullish(),
-      dealstage: z.string().nullish(),
-      pipeline: z.string().nullish(),
-      amount: z.string().nullish(),
-      closedate: z.string().nullish(),
-      deal_currency_code: z.string().nullish(),
-      switchboard_invoice_status: z.string().nullish(),
-    })
-    .loose(),
-  associations: z
-    .object({
-      contacts: z
-        .object({ results: z.array(z.object({ id: z.string(), type: z.string().optional() })) })
-        .optional(),
-    })
-    .loose()
-    .optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  archived: z.boolean().optional(),
-});
-export type HubspotDeal = z.infer<typeof hubspotDealSchema>;
 
 /** The flat record the maps read: one deal and the contact who pays for it. */
 export interface WonDeal {
@@ -87,23 +66,6 @@ export const DEAL_TO_STRIPE_INVOICE_ITEM: FieldMap = [
   { from: 'closedate', to: 'metadata.hubspot_closedate' },
 ];
 
-export const stripeCustomerInputSchema = z.object({
-  email: z.email(),
-  name: z.string().optional(),
-  phone: z.string().optional(),
-  metadata: z.record(z.string(), z.string()).default({}),
-});
-export type StripeCustomerInput = z.infer<typeof stripeCustomerInputSchema>;
-
-export const stripeInvoiceItemInputSchema = z.object({
-  /** Stripe amounts are integers in the currency's smallest unit (cents). */
-  amount: z.number().int().positive(),
-  currency: z.string().regex(/^[a-z]{3}$/, 'an ISO currency code'),
-  description: z.string(),
-  metadata: z.record(z.string(), z.string()).default({}),
-});
-export type StripeInvoiceItemInput = z.infer<typeof stripeInvoiceItemInputSchema>;
-
 /** Stripe's zero-decimal currencies: amounts in whole units (https://docs.stripe.com/currencies). */
 const ZERO_DECIMAL = new Set([
   'bif',
@@ -144,7 +106,7 @@ export type DealMappingResult =
 /** A won deal without a billable contact or a positive amount cannot be invoiced: reported, not retried. */
 export function mapWonDealToStripe(won: WonDeal): DealMappingResult {
   const customer = stripeCustomerInputSchema.safeParse(applyFieldMap(DEAL_TO_STRIPE_CUSTOMER, won));
-  if (!customer.success) return { ok: false, reason: `customer ${issueOf(customer.error)}` };
+  if (!customer.success) return { ok: false, reason: `customer ${firstZodIssue(customer.error, '(root)')}` };
   const mapped = applyFieldMap(DEAL_TO_STRIPE_INVOICE_ITEM, won) as { amount?: number; currency?: string };
   const amount = mapped.amount;
   const candidate = {
@@ -155,11 +117,6 @@ export function mapWonDealToStripe(won: WonDeal): DealMappingResult {
         : amount,
   };
   const item = stripeInvoiceItemInputSchema.safeParse(candidate);
-  if (!item.success) return { ok: false, reason: `invoice item ${issueOf(item.error)}` };
+  if (!item.success) return { ok: false, reason: `invoice item ${firstZodIssue(item.error, '(root)')}` };
   return { ok: true, customer: customer.data, item: item.data, amount: Number(amount) };
-}
-
-function issueOf(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
 }

@@ -1,5 +1,12 @@
 /** A run that finally fails raises an alert before it fails: no integration fails silently. */
-import { ApplicationFailure, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ContinueAsNew,
+  isCancellation,
+  patched,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../../systems/activities';
 import type { RunProgress } from './progress';
 
@@ -35,6 +42,9 @@ export async function alertOnFailure<T>(
     return await run();
   } catch (err) {
     if (isCancellation(err)) throw err;
+    // continueAsNew() ends the run by throwing: a run handing over to the next is no failure. Runs that
+    // alerted on it before this check replay as they ran (no patch marker in their history).
+    if (err instanceof ContinueAsNew && patched('no-alert-on-continue-as-new')) throw err;
     progress.stage = 'failed';
     progress.lastError = describeError(err);
     await sendAlert(progress.integration, recordId, progress.lastError);

@@ -41,7 +41,8 @@ export function recordInbox<E extends RecordEvent>(
   return {
     /** Every pending event, or undefined once `idleTimeout` passed with none: the run may complete. */
     async nextBatch(idleTimeout: Duration): Promise<E[] | undefined> {
-      if (!(await condition(() => pending.length > 0, idleTimeout))) return undefined;
+      const summary = `Wait up to ${String(idleTimeout)} for more events about this record`;
+      if (!(await condition(() => pending.length > 0, idleTimeout, { summary }))) return undefined;
       return pending.splice(0, pending.length);
     },
     /** What a continued-as-new run needs to go on where this one stopped. */

@@ -1,6 +1,8 @@
 /** The shape of a catalog entry: one integration declared once, as data, read by the gateway and docs. */
+import type { Duration, Workflow } from '@temporalio/common';
+import type { SignalDefinition } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { Config } from '../../config';
+import type { Config, WebhookSource } from '../../config';
 import type { FieldMap } from './fieldMap';
 import type { SystemName } from '../../systems/index';
 
@@ -16,42 +18,65 @@ export interface InboundEvent {
   payload: unknown;
 }
 
+/** A signal and its arguments, typed together (see `signalWith`). */
+export interface SignalCall<A extends unknown[] = unknown[]> {
+  signal: SignalDefinition<A>;
+  signalArgs: A;
+}
+
+/** The signal of a signalWithStart plan, its arguments checked against the signal's definition. */
+export function signalWith<A extends unknown[]>(
+  signal: SignalDefinition<A>,
+  ...signalArgs: A
+): SignalCall<A> {
+  return { signal, signalArgs };
+}
+
 /** How the gateway hands an event to Temporal. */
-export type StartPlan = {
+export type StartPlan<W extends Workflow = Workflow> = {
   workflowId: string;
   recordId?: string;
-  args: unknown[];
+  args: Parameters<W>;
   /** One line for the Web UI's run list. */
   summary: string;
 } & (
   | { mode: 'start' } // one run per event: a repeated delivery hits the same id and is a duplicate
-  | {
+  | ({
       // one entity run per record, events applied in order
       mode: 'signalWithStart';
-      signal: string;
-      signalArgs: unknown[];
       /**
        * The record's run is its whole life (an order from placed to shipped): once it has closed, a late
        * event starts nothing and is answered as a duplicate. Otherwise a later event starts a new run.
        */
       once?: boolean;
-    }
+    } & SignalCall)
 );
 
+/** A periodic trigger: a Temporal Schedule (id = the integration's id) created from the catalog at start-up. */
+export interface ScheduleTrigger<W extends Workflow = Workflow> {
+  /** In words, for the catalog ("every CONTACT_FULL_SYNC_INTERVAL, default 6h"). */
+  description: string;
+  /** The interval from config; 'off' deletes the schedule. */
+  every(config: Config): Duration | 'off';
+  /** The scheduled action: the schedule appends the fire time to `workflowIdPrefix`. */
+  plan(config: Config): { workflowIdPrefix: string; args: Parameters<W>; summary: string };
+}
+
 export interface RecordFlow {
-  system: SystemName;
+  /** An external system we call, or a webhook sender we only hear from (GitHub). */
+  system: SystemName | WebhookSource;
   records: string;
 }
 
-export interface IntegrationDefinition {
+export interface IntegrationDefinition<W extends Workflow = Workflow> {
   id: string;
   title: string;
   description: string;
-  /** The workflow function's name (src/workflows). */
-  workflow: string;
+  /** The workflow function itself: its name is the workflow type, its parameters type the plans' args. */
+  workflow: W;
   triggers: {
     webhooks: { source: string; eventTypes: string[] }[];
-    schedule?: { every: string; description: string };
+    schedule?: ScheduleTrigger<NoInfer<W>>;
     manual?: boolean;
   };
   from: RecordFlow;
@@ -66,8 +91,18 @@ export interface IntegrationDefinition {
    */
   accepts?(event: InboundEvent, config?: Config): boolean;
   /** The event → run plan. Deterministic: the same event always gives the same workflow id. */
-  planFor(event: InboundEvent, config: Config): StartPlan;
+  planFor?(event: InboundEvent, config: Config): StartPlan<NoInfer<W>>;
   /** Body schema of POST /integrations/:id/runs, turned into an event-like plan. */
   manualInput?: z.ZodType;
-  planManual?(input: unknown, config: Config): StartPlan;
+  planManual?(input: unknown, config: Config): StartPlan<NoInfer<W>>;
+}
+
+/**
+ * Declares an integration: checks every plan's args (and each signal's) against the workflow's own
+ * parameters, then erases the workflow's type so the catalog can hold every integration in one list.
+ */
+export function defineIntegration<W extends Workflow>(
+  definition: IntegrationDefinition<W>,
+): IntegrationDefinition {
+  return definition as unknown as IntegrationDefinition;
 }

@@ -11,7 +11,7 @@ const cancelled = (payload: unknown) => ({
   payload,
 });
 const ids = (payload: unknown) =>
-  subscribersOf(cancelled(payload), undefined, loadConfig({})).map((i) => i.id);
+  subscribersOf(cancelled(payload), undefined, loadConfig({ SWITCHBOARD_SANDBOX: 'true' })).map((i) => i.id);
 
 test('orders/cancelled whose body says cancelled → order-fulfillment', () => {
   expect(ids({ id: 450789469, cancelled_at: '2026-11-26T10:00:00Z' })).toEqual(['order-fulfillment']);

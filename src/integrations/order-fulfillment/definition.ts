@@ -1,16 +1,20 @@
-import { z } from 'zod';
 import type { Config } from '../../config';
 import {
   SHIPBOB_TRACKING_TO_SHOPIFY,
   SHOPIFY_LINE_ITEM_TO_SHIPBOB_PRODUCT,
   SHOPIFY_ORDER_TO_SHIPBOB,
 } from './mapping';
-import type {
-  OrderCancelledEvent,
-  OrderFulfillmentInput,
-  OrderShippedEvent,
+import {
+  orderCancelledSignal,
+  orderFulfillment,
+  orderShippedSignal,
+  type OrderCancelledEvent,
+  type OrderFulfillmentInput,
+  type OrderShippedEvent,
 } from './workflow';
-import type { InboundEvent, IntegrationDefinition, StartPlan } from '../kit/types';
+import { defineIntegration, signalWith, type InboundEvent, type StartPlan } from '../kit/types';
+import { shipbobOrderEventDataSchema } from '../../systems/shipbob/schemas';
+import { shopifyOrderWebhookSchema } from '../../systems/shopify/schemas';
 
 export const orderFulfillmentWorkflowId = (shopifyOrderId: string) =>
   `order-fulfillment/shopify/order-${shopifyOrderId}`;
@@ -24,42 +28,19 @@ function inputFor(orderId: string, config: Config): OrderFulfillmentInput {
   };
 }
 
-const shopifyOrderPayload = z.object({
-  id: z.union([z.number(), z.string()]),
-  name: z.string().optional(),
-  cancel_reason: z.string().nullish(),
-});
-
-/** ShipBob's order.shipped: Standard Webhooks envelope `{type, timestamp, data}`, or the data itself. */
-const shipbobShippedData = z
-  .object({
-    order_id: z.union([z.number(), z.string()]).optional(),
-    reference_id: z.union([z.string(), z.number()]),
-    tracking_number: z.string().nullish(),
-    carrier: z.string().nullish(),
-    tracking: z
-      .object({
-        tracking_number: z.string().nullish(),
-        carrier: z.string().nullish(),
-        tracking_url: z.string().nullish(),
-      })
-      .nullish(),
-  })
-  .loose();
-
 function shippedData(payload: unknown) {
   const inner = (payload as { data?: unknown } | null)?.data;
-  const parsed = shipbobShippedData.safeParse(inner ?? payload);
+  const parsed = shipbobOrderEventDataSchema.safeParse(inner ?? payload);
   if (!parsed.success)
     throw new Error(`ShipBob order.shipped without a reference_id: ${parsed.error.message}`);
   return parsed.data;
 }
 
 function shopifyOrderId(event: InboundEvent): string {
-  return event.recordId ?? String(shopifyOrderPayload.parse(event.payload).id);
+  return event.recordId ?? String(shopifyOrderWebhookSchema.parse(event.payload).id);
 }
 
-export const orderFulfillmentIntegration: IntegrationDefinition = {
+export const orderFulfillmentIntegration = defineIntegration({
   id: 'order-fulfillment',
   title: 'E-commerce orders → 3PL shipments → tracking back on the order',
   description:
@@ -67,7 +48,7 @@ export const orderFulfillmentIntegration: IntegrationDefinition = {
     'durably, for ShipBob to ship it, then writes the tracking number back to Shopify as a fulfillment ' +
     '(the customer is notified by Shopify). An order cancelled in Shopify before it ships cancels the ' +
     'ShipBob order; one cancelled too late raises an alert for a person to intercept it.',
-  workflow: 'orderFulfillment',
+  workflow: orderFulfillment,
   /**
    * Shopify signs the body only, not the X-Shopify-Topic header: an orders/cancelled must carry the
    * cancellation in its signed body, or anyone replaying an old signed order body under that topic could
@@ -97,7 +78,7 @@ export const orderFulfillmentIntegration: IntegrationDefinition = {
     'shopify line item → shipbob product': SHOPIFY_LINE_ITEM_TO_SHIPBOB_PRODUCT,
     'shipbob shipment tracking → shopify fulfillment tracking_info': SHIPBOB_TRACKING_TO_SHOPIFY,
   },
-  planFor(event, config): StartPlan {
+  planFor(event, config): StartPlan<typeof orderFulfillment> {
     if (event.source === 'shipbob') {
       const data = shippedData(event.payload);
       const orderId = String(data.reference_id);
@@ -114,8 +95,7 @@ export const orderFulfillmentIntegration: IntegrationDefinition = {
         workflowId: orderFulfillmentWorkflowId(orderId),
         recordId: orderId,
         args: [inputFor(orderId, config)],
-        signal: 'shipped',
-        signalArgs: [shipped],
+        ...signalWith(orderShippedSignal, shipped),
         summary: `Shopify order ${orderId} shipped by ShipBob: write tracking back`,
       };
     }
@@ -123,7 +103,7 @@ export const orderFulfillmentIntegration: IntegrationDefinition = {
     if (event.eventType === 'orders/cancelled') {
       const cancelled: OrderCancelledEvent = {
         eventId: event.eventId,
-        reason: shopifyOrderPayload.safeParse(event.payload).data?.cancel_reason ?? undefined,
+        reason: shopifyOrderWebhookSchema.safeParse(event.payload).data?.cancel_reason ?? undefined,
       };
       // signalWithStart: a cancellation that overtakes its orders/create still reaches the order's run.
       // Not `once`: a cancellation after the run closed (already shipped) starts a run that finds the
@@ -133,8 +113,7 @@ export const orderFulfillmentIntegration: IntegrationDefinition = {
         workflowId: orderFulfillmentWorkflowId(orderId),
         recordId: orderId,
         args: [inputFor(orderId, config)],
-        signal: 'cancelled',
-        signalArgs: [cancelled],
+        ...signalWith(orderCancelledSignal, cancelled),
         summary: `Shopify order ${orderId} cancelled: call the shipment back`,
       };
     }
@@ -146,4 +125,4 @@ export const orderFulfillmentIntegration: IntegrationDefinition = {
       summary: `Ship Shopify order ${orderId} via ShipBob`,
     };
   },
-};
+});

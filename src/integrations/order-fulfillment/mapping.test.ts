@@ -1,9 +1,5 @@
 /** order-fulfillment field maps: what ShipBob receives for a Shopify order, and what Shopify gets back. */
-import {
-  mapShipbobTrackingToShopify,
-  mapShopifyOrderToShipbob,
-  ShopifyOrderForShipment,
-} from './mapping';
+import { mapShipbobTrackingToShopify, mapShopifyOrderToShipbob, ShopifyOrderForShipment } from './mapping';
 
 const order = (over: Partial<ShopifyOrderForShipment> = {}): ShopifyOrderForShipment => ({
   id: 450789469,

@@ -4,69 +4,32 @@
  * inside the workflow and show in GET /integrations.
  */
 import { z } from 'zod';
+import { firstZodIssue } from '../../systems/kit/zodIssue';
+import { shipbobOrderInputSchema, shipbobTrackingSchema } from '../../systems/shipbob/schemas';
+import {
+  type ShopifyOrder,
+  type ShopifyTrackingInfo,
+  shopifyTrackingInfoSchema,
+} from '../../systems/shopify/schemas';
 import { applyFieldMap, FieldMap } from '../kit/fieldMap';
 
-/** The parts of a Shopify order (Admin REST 2024-10) the map reads. */
-export const shopifyOrderForShipmentSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  email: z.string().nullish(),
-  created_at: z.string().optional(),
-  cancelled_at: z.string().nullish(),
-  line_items: z.array(
-    z.object({
-      sku: z.string().nullish(),
-      title: z.string(),
-      quantity: z.number().int(),
-      requires_shipping: z.boolean().optional(),
-    }),
-  ),
-  shipping_address: z
-    .object({
-      name: z.string().nullish(),
-      first_name: z.string().nullish(),
-      last_name: z.string().nullish(),
-      company: z.string().nullish(),
-      address1: z.string().nullish(),
-      address2: z.string().nullish(),
-      city: z.string().nullish(),
-      province_code: z.string().nullish(),
-      zip: z.string().nullish(),
-      country_code: z.string().nullish(),
-      phone: z.string().nullish(),
-    })
-    .nullish(),
-});
-export type ShopifyOrderForShipment = z.infer<typeof shopifyOrderForShipmentSchema>;
+/** The parts of a Shopify order the map reads. */
+export type ShopifyOrderForShipment = Pick<
+  ShopifyOrder,
+  'id' | 'name' | 'email' | 'created_at' | 'shipping_address'
+> & {
+  line_items: Pick<ShopifyOrder['line_items'][number], 'sku' | 'title' | 'quantity' | 'requires_shipping'>[];
+};
 
-/** The ShipBob 1.0 create-order body the map must produce. */
-export const shipbobOrderRequestSchema = z.object({
+/**
+ * ShipBob's create-order body, with what this map adds: the reference is the Shopify order id (a number
+ * in Shopify), and the order number (Shopify's name, "#1001") is always there.
+ */
+const shipbobOrderFromShopifySchema = shipbobOrderInputSchema.extend({
   reference_id: z.coerce.string().min(1),
   order_number: z.string().min(1),
-  type: z.literal('DTC'),
-  shipping_method: z.string().min(1),
-  purchase_date: z.string().optional(),
-  recipient: z.object({
-    name: z.string().min(1),
-    email: z.string().optional(),
-    phone_number: z.string().optional(),
-    address: z.object({
-      address1: z.string().min(1),
-      address2: z.string().optional(),
-      company_name: z.string().optional(),
-      city: z.string().min(1),
-      state: z.string().optional(),
-      country: z.string().length(2),
-      zip_code: z.string().optional(),
-    }),
-  }),
-  products: z
-    .array(
-      z.object({ reference_id: z.string().min(1), name: z.string(), quantity: z.number().int().positive() }),
-    )
-    .min(1),
 });
-export type ShipbobOrderRequest = z.infer<typeof shipbobOrderRequestSchema>;
+export type ShipbobOrderRequest = z.infer<typeof shipbobOrderFromShopifySchema>;
 
 export const SHOPIFY_ORDER_TO_SHIPBOB: FieldMap = [
   { from: 'id', to: 'reference_id' },
@@ -91,18 +54,10 @@ export const SHOPIFY_LINE_ITEM_TO_SHIPBOB_PRODUCT: FieldMap = [
   { from: 'quantity', to: 'quantity' },
 ];
 
-export const shipbobTrackingInputSchema = z.object({
-  tracking_number: z.string().min(1),
-  carrier: z.string().nullish(),
-  tracking_url: z.string().nullish(),
-});
-
-export const shopifyTrackingInfoSchema = z.object({
-  number: z.string().min(1),
-  company: z.string().optional(),
-  url: z.string().optional(),
-});
-export type ShopifyTrackingInfoOut = z.infer<typeof shopifyTrackingInfoSchema>;
+/** ShipBob's tracking, of which the map needs at least the number. */
+const shipbobTrackingInputSchema = shipbobTrackingSchema
+  .pick({ tracking_number: true, carrier: true, tracking_url: true })
+  .extend({ tracking_number: z.string().min(1) });
 
 export const SHIPBOB_TRACKING_TO_SHOPIFY: FieldMap = [
   { from: 'tracking_number', to: 'number', transform: 'trim' },
@@ -111,11 +66,6 @@ export const SHIPBOB_TRACKING_TO_SHOPIFY: FieldMap = [
 ];
 
 export type MappingResult<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-function firstIssue(error: z.ZodError, what: string): string {
-  const issue = error.issues[0];
-  return `${issue?.path.join('.') || what}: ${issue?.message ?? 'invalid'}`;
-}
 
 /** A Shopify order → the ShipBob order to create; an order that cannot be shipped says why. */
 export function mapShopifyOrderToShipbob(
@@ -133,7 +83,7 @@ export function mapShopifyOrderToShipbob(
   const products = order.line_items
     .filter((li) => li.requires_shipping !== false)
     .map((li) => applyFieldMap(SHOPIFY_LINE_ITEM_TO_SHIPBOB_PRODUCT, li));
-  const parsed = shipbobOrderRequestSchema.safeParse({
+  const parsed = shipbobOrderFromShopifySchema.safeParse({
     ...mapped,
     recipient,
     type: 'DTC',
@@ -142,17 +92,17 @@ export function mapShopifyOrderToShipbob(
   });
   return parsed.success
     ? { ok: true, value: parsed.data }
-    : { ok: false, reason: firstIssue(parsed.error, 'order') };
+    : { ok: false, reason: firstZodIssue(parsed.error, 'order') };
 }
 
 /** A ShipBob shipment's tracking → Shopify's `tracking_info`. */
 export function mapShipbobTrackingToShopify(
   tracking: z.input<typeof shipbobTrackingInputSchema>,
-): MappingResult<ShopifyTrackingInfoOut> {
+): MappingResult<ShopifyTrackingInfo> {
   const input = shipbobTrackingInputSchema.safeParse(tracking);
-  if (!input.success) return { ok: false, reason: firstIssue(input.error, 'tracking') };
+  if (!input.success) return { ok: false, reason: firstZodIssue(input.error, 'tracking') };
   const parsed = shopifyTrackingInfoSchema.safeParse(applyFieldMap(SHIPBOB_TRACKING_TO_SHOPIFY, input.data));
   return parsed.success
     ? { ok: true, value: parsed.data }
-    : { ok: false, reason: firstIssue(parsed.error, 'tracking') };
+    : { ok: false, reason: firstZodIssue(parsed.error, 'tracking') };
 }

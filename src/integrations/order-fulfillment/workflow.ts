@@ -112,7 +112,9 @@ export async function orderFulfillment(input: OrderFulfillmentInput): Promise<Or
       progress.step(`created ShipBob order ${created.id}`);
 
       progress.stage = 'waiting for the shipment';
-      const settled = await condition(() => shipped !== undefined || cancelled !== undefined, input.maxWait);
+      const settled = await condition(() => shipped !== undefined || cancelled !== undefined, input.maxWait, {
+        summary: `Wait up to ${String(input.maxWait)} for ShipBob order ${created.id} to ship`,
+      });
       if (!settled) {
         throw ApplicationFailure.nonRetryable(
           `ShipBob order ${created.id} has not shipped after ${String(input.maxWait)}`,

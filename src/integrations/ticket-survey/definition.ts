@@ -1,8 +1,14 @@
-import { z } from 'zod';
 import type { Config } from '../../config';
 import { ZENDESK_TICKET_TO_SURVEY_EMAIL } from './mapping';
-import type { TicketStatusEvent, TicketSurveyInput } from './workflow';
-import type { InboundEvent, IntegrationDefinition, StartPlan } from '../kit/types';
+import {
+  ticketReopenedSignal,
+  ticketSolvedSignal,
+  ticketSurvey,
+  type TicketStatusEvent,
+  type TicketSurveyInput,
+} from './workflow';
+import { defineIntegration, signalWith, type InboundEvent, type StartPlan } from '../kit/types';
+import { zendeskTicketRefSchema } from '../../systems/zendesk/schemas';
 
 export const ticketSurveyWorkflowId = (ticketId: string) => `ticket-survey/zendesk/ticket-${ticketId}`;
 
@@ -16,26 +22,20 @@ export function ticketSurveyInput(ticketId: string, config: Config): TicketSurve
   };
 }
 
-/** Zendesk event bodies name the ticket in `detail.id` (or `ticket.id` in trigger-built bodies). */
-const ticketPayload = z.union([
-  z.object({ detail: z.object({ id: z.union([z.string(), z.number()]) }) }),
-  z.object({ ticket: z.object({ id: z.union([z.string(), z.number()]) }) }),
-]);
-
 function ticketIdOf(event: InboundEvent): string {
   if (event.recordId) return event.recordId;
-  const p = ticketPayload.parse(event.payload);
+  const p = zendeskTicketRefSchema.parse(event.payload);
   return String('detail' in p ? p.detail.id : p.ticket.id);
 }
 
-export const ticketSurveyIntegration: IntegrationDefinition = {
+export const ticketSurveyIntegration = defineIntegration({
   id: 'ticket-survey',
   title: 'Help desk solved tickets → satisfaction survey email',
   description:
     'When a Zendesk ticket is solved, a durable timer starts (TICKET_SURVEY_DELAY, 24 h by default); when ' +
     'it fires, the requester gets the satisfaction survey email through Mandrill (Mailchimp ' +
     'Transactional) and the ticket is tagged csat_survey_sent. A ticket reopened before then gets no survey.',
-  workflow: 'ticketSurvey',
+  workflow: ticketSurvey,
   triggers: { webhooks: [{ source: 'zendesk', eventTypes: ['ticket.solved', 'ticket.reopened'] }] },
   from: { system: 'zendesk', records: 'tickets (solved) and their requesters' },
   to: [
@@ -45,7 +45,7 @@ export const ticketSurveyIntegration: IntegrationDefinition = {
   direction: 'one-way',
   frequency: 'per ticket: the survey goes out TICKET_SURVEY_DELAY (default 24 h) after the ticket is solved',
   fieldMaps: { 'zendesk ticket + requester → mandrill survey email': ZENDESK_TICKET_TO_SURVEY_EMAIL },
-  planFor(event, config): StartPlan {
+  planFor(event, config): StartPlan<typeof ticketSurvey> {
     const ticketId = ticketIdOf(event);
     const solved = event.eventType === 'ticket.solved';
     const signal: TicketStatusEvent = { eventId: event.eventId };
@@ -54,11 +54,10 @@ export const ticketSurveyIntegration: IntegrationDefinition = {
       workflowId: ticketSurveyWorkflowId(ticketId),
       recordId: ticketId,
       args: [ticketSurveyInput(ticketId, config)],
-      signal: solved ? 'solved' : 'reopened',
-      signalArgs: [signal],
+      ...signalWith(solved ? ticketSolvedSignal : ticketReopenedSignal, signal),
       summary: solved
         ? `Survey the requester of Zendesk ticket ${ticketId} after ${String(config.ticketSurvey.delay)}`
         : `Zendesk ticket ${ticketId} reopened: cancel its survey`,
     };
   },
-};
+});

@@ -3,16 +3,19 @@
  * Typed with zod at both ends; pure, so it runs inside the workflow and shows in GET /integrations.
  */
 import { z } from 'zod';
+import { firstZodIssue } from '../../systems/kit/zodIssue';
+import { mandrillRecipientSchema } from '../../systems/mandrill/schemas';
+import type { ZendeskTicket, ZendeskUser } from '../../systems/zendesk/schemas';
 import { applyFieldMap, FieldMap } from '../kit/fieldMap';
 
-export const solvedTicketSchema = z.object({
-  ticket: z.object({ id: z.number().int(), subject: z.string().nullish() }),
-  requester: z.object({ name: z.string(), email: z.string().nullish() }),
-});
-export type SolvedTicket = z.infer<typeof solvedTicketSchema>;
+/** What the map reads: the solved ticket and its requester, as Zendesk answers them. */
+export interface SolvedTicket {
+  ticket: Pick<ZendeskTicket, 'id' | 'subject'>;
+  requester: Pick<ZendeskUser, 'name' | 'email'>;
+}
 
 export const surveyRecipientSchema = z.object({
-  to: z.object({ email: z.email(), name: z.string().optional() }),
+  to: mandrillRecipientSchema.pick({ email: true, name: true }),
   merge: z.object({
     NAME: z.string().min(1),
     TICKET_ID: z.coerce.string(),
@@ -38,13 +41,7 @@ export interface SurveyEmailSettings {
 /** The Mandrill `message` for the survey, or why the requester cannot get one (no usable email). */
 export function mapSolvedTicketToSurveyEmail(source: SolvedTicket, settings: SurveyEmailSettings) {
   const parsed = surveyRecipientSchema.safeParse(applyFieldMap(ZENDESK_TICKET_TO_SURVEY_EMAIL, source));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false as const,
-      reason: `${issue?.path.join('.') || 'recipient'}: ${issue?.message ?? 'invalid'}`,
-    };
-  }
+  if (!parsed.success) return { ok: false as const, reason: firstZodIssue(parsed.error, 'recipient') };
   const { to, merge } = parsed.data;
   const surveyUrl = `${settings.surveyUrl.replace(/\/$/, '')}/${merge.TICKET_ID}`;
   return {

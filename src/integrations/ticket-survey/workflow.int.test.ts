@@ -4,19 +4,14 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../../systems/activities';
+import { createActivitiesBySystem } from '../../systems/activities';
 import { Config, loadConfig } from '../../config';
 import { ticketSurveyInput, ticketSurveyWorkflowId } from './definition';
 import { startSandbox, Sandbox } from '../../sandbox/server';
 import { resolveTestServer } from '../../runtime/cli';
 import { freePort } from '../../runtime/devServer';
 import { createWorkers, WorkerSet } from '../../runtime/workers';
-import {
-  SURVEY_SENT_TAG,
-  ticketReopenedSignal,
-  ticketSolvedSignal,
-  ticketSurvey,
-} from './workflow';
+import { SURVEY_SENT_TAG, ticketReopenedSignal, ticketSolvedSignal, ticketSurvey } from './workflow';
 import { silentLogger } from '../../../test/helpers/stack';
 
 let env: TestWorkflowEnvironment;
@@ -32,6 +27,7 @@ beforeAll(async () => {
   const port = await freePort();
   // The default delay (24 h): the test server skips it rather than the test shortening it.
   config = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
     SANDBOX_PORT: String(port),
     LOG_LEVEL: 'silent',
     TEMPORAL_NAMESPACE: env.namespace ?? 'default',
@@ -40,7 +36,7 @@ beforeAll(async () => {
   workers = await createWorkers({
     config,
     connection: env.nativeConnection as NativeConnection,
-    activities: createActivities({ config, logger: silentLogger }),
+    activities: createActivitiesBySystem({ config, logger: silentLogger }),
     workflowBundle: { codePath: process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE! },
   });
   running = workers.run();

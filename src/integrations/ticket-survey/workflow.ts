@@ -69,7 +69,9 @@ export async function ticketSurvey(input: TicketSurveyInput): Promise<TicketSurv
     // A reopen that comes first (or alone) leaves nothing to wait for.
     while (solved) {
       progress.stage = `waiting ${String(input.delay)} before the survey`;
-      const reopened = await condition(() => !solved, input.delay);
+      const reopened = await condition(() => !solved, input.delay, {
+        summary: `Wait ${String(input.delay)} before the survey; a reopen cancels it`,
+      });
       if (reopened) continue; // counted by the reopen handler; solved again in the same instant → wait again
       await sendSurvey(input, result, progress);
       break;

@@ -1,11 +1,13 @@
 /**
  * Alerts: a run that finally fails tells a human. Posts a Slack-compatible incoming-webhook message when
- * ALERT_WEBHOOK_URL is set, and always logs an error line, so no run ever fails silently.
+ * ALERT_WEBHOOK_URL is set, and always logs an error line, so no run ever fails silently. Email addresses
+ * in both are masked (see maskEmails).
  */
 import { z } from 'zod';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import type { HttpClient } from '../../http/client';
+import { maskEmails } from '../../http/redact';
 
 export interface RunFailureAlert {
   integration: string;
@@ -28,10 +30,14 @@ export function createAlertActivities(deps: { config: Config; http: HttpClient; 
       const url = deps.config.alerts.webhookUrl;
       if (!url) return { delivered: false };
       const record = alert.recordId ? ` for record \`${alert.recordId}\`` : '';
+      // A chat channel is no place for a customer's address (an API error often quotes it): masked like
+      // the log line, `ada@example.com` → `a***@example.com`; the run's history has it for those allowed.
       await deps.http.postToUrl(
         url,
         {
-          text: `:rotating_light: *${alert.integration}* failed${record}: ${alert.error}\n<${link}|Open the run in Temporal>`,
+          text: maskEmails(
+            `:rotating_light: *${alert.integration}* failed${record}: ${alert.error}\n<${link}|Open the run in Temporal>`,
+          ),
         },
         z.unknown(),
       );

@@ -23,7 +23,7 @@ describe('defaults: X-Signature: sha256=<hex>', () => {
     verdict(() =>
       WEBHOOK_SOURCES.generic.verify(
         request(signature === undefined ? {} : { 'x-signature': signature }, rawBody),
-        loadConfig({ GENERIC_WEBHOOK_SECRETS: secrets }),
+        loadConfig({ SWITCHBOARD_SANDBOX: 'true', GENERIC_WEBHOOK_SECRETS: secrets }),
       ),
     );
 
@@ -44,6 +44,7 @@ describe('defaults: X-Signature: sha256=<hex>', () => {
 
 test('configured header, base64 encoding and prefix', () => {
   const config = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
     GENERIC_WEBHOOK_SECRETS: `${NEW},${OLD}`,
     GENERIC_WEBHOOK_HEADER: 'X-Acme-Signature',
     GENERIC_WEBHOOK_ENCODING: 'base64',

@@ -4,7 +4,14 @@
  * No timestamp: in-house senders that need replay protection should use the Standard Webhooks source.
  */
 import type { Config } from '../../config';
-import { anySecretMatches, decodeSignature, header, hmacSha256, SignatureError, SignedRequest } from '../kit/hmac';
+import {
+  anySecretMatches,
+  decodeSignature,
+  header,
+  hmacSha256,
+  SignatureError,
+  SignedRequest,
+} from '../kit/hmac';
 
 export function verifyGenericHmacSignature(
   req: SignedRequest,

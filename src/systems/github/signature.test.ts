@@ -24,7 +24,7 @@ const verify = (secrets: string, signature?: string, rawBody = body) =>
   verdict(() =>
     WEBHOOK_SOURCES.github.verify(
       request(signature === undefined ? {} : { 'x-hub-signature-256': signature }, rawBody),
-      loadConfig({ GITHUB_WEBHOOK_SECRETS: secrets }),
+      loadConfig({ SWITCHBOARD_SANDBOX: 'true', GITHUB_WEBHOOK_SECRETS: secrets }),
     ),
   );
 

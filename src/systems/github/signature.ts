@@ -3,7 +3,14 @@
  * so there is no tolerance window; redeliveries are recognised by X-GitHub-Delivery instead.
  * https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  */
-import { anySecretMatches, decodeSignature, header, hmacSha256, SignatureError, SignedRequest } from '../kit/hmac';
+import {
+  anySecretMatches,
+  decodeSignature,
+  header,
+  hmacSha256,
+  SignatureError,
+  SignedRequest,
+} from '../kit/hmac';
 
 const PREFIX = 'sha256=';
 

@@ -1,10 +1,9 @@
 /** GitHub webhooks: the event type and delivery id travel in headers, the body is the event's payload. */
-import { z } from 'zod';
 import { verifyGithubSignature } from './signature';
 import { requiredHeader } from '../kit/headers';
 import type { WebhookSourceDefinition } from '../kit/webhookSource';
 
-const githubPayloadSchema = z.object({ action: z.string().optional() }).loose();
+import { githubPayloadSchema } from './schemas';
 
 export const githubSource: WebhookSourceDefinition<typeof githubPayloadSchema> = {
   name: 'github',

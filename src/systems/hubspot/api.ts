@@ -2,55 +2,32 @@
  * HubSpot CRM v3 (https://developers.hubspot.com/docs/api/crm/contacts, …/crm/deals): contacts (get, list
  * with the `after` paging cursor, search, update) and deals (get with the associated contacts, update).
  */
-import { z } from 'zod';
-import { HubspotContact, hubspotContactSchema } from '../../integrations/contact-sync/mapping';
-import { HubspotDeal, hubspotDealSchema } from '../../integrations/deal-won/mapping';
+import type { z } from 'zod';
 import type { HttpClient } from '../../http/client';
+import {
+  HubspotContact,
+  hubspotContactPageSchema,
+  hubspotContactPropertiesSchema,
+  hubspotContactSchema,
+  HubspotDeal,
+  hubspotDealPropertiesSchema,
+  hubspotDealSchema,
+  HubspotFilter,
+  HubspotSearchRequest,
+  HubspotSearchResult,
+  hubspotSearchResultSchema,
+} from './schemas';
 
-export const CONTACT_PROPERTIES = [
-  'email',
-  'firstname',
-  'lastname',
-  'phone',
-  'company',
-  'address',
-  'city',
-  'state',
-  'zip',
-  'country',
-  'hs_email_optout',
-  'lastmodifieddate',
-];
-
-export const DEAL_PROPERTIES = [
-  'dealname',
-  'dealstage',
-  'pipeline',
-  'amount',
-  'closedate',
-  'deal_currency_code',
-  'switchboard_invoice_status',
-];
+/** The properties read are the ones the schemas declare, in their order. */
+export const CONTACT_PROPERTIES = Object.keys(hubspotContactPropertiesSchema.shape);
+export const DEAL_PROPERTIES = Object.keys(hubspotDealPropertiesSchema.shape);
 
 /** HubSpot caps list pages at 100 objects (search at 200). */
 export const HUBSPOT_MAX_PAGE_SIZE = 100;
 
-export const hubspotPagingSchema = z
-  .object({ next: z.object({ after: z.string(), link: z.string().optional() }).optional() })
-  .optional();
-
-export const hubspotContactPageSchema = z.object({
-  results: z.array(hubspotContactSchema),
-  paging: hubspotPagingSchema,
-});
-export type HubspotContactPage = z.infer<typeof hubspotContactPageSchema>;
-
-export const hubspotSearchResultSchema = hubspotContactPageSchema.extend({ total: z.number() });
-export type HubspotSearchResult = z.infer<typeof hubspotSearchResultSchema>;
-
 export interface HubspotContactSearch {
   /** All filters must match (one HubSpot filter group). */
-  filters: { propertyName: string; operator: 'EQ' | 'NEQ' | 'HAS_PROPERTY' | 'GT' | 'LT'; value?: string }[];
+  filters: HubspotFilter[];
   limit?: number;
   after?: string;
 }
@@ -58,6 +35,12 @@ export interface HubspotContactSearch {
 export function createHubspotActivities(http: HttpClient) {
   const contactPath = (id: string) => `/crm/v3/objects/contacts/${encodeURIComponent(id)}`;
   const dealPath = (id: string) => `/crm/v3/objects/deals/${encodeURIComponent(id)}`;
+  /** Sets the given properties (PATCH); HubSpot answers the object as it is now. */
+  const patchProperties = <S extends z.ZodType>(
+    path: string,
+    properties: Record<string, string>,
+    schema: S,
+  ) => http.request('hubspot', { method: 'PATCH', path, json: { properties }, schema });
   return {
     /**
      * The contact as it is now, or null when HubSpot no longer has it (deleted/merged). With
@@ -101,19 +84,14 @@ export function createHubspotActivities(http: HttpClient) {
           properties: CONTACT_PROPERTIES,
           limit: search.limit ?? HUBSPOT_MAX_PAGE_SIZE,
           ...(search.after ? { after: search.after } : {}),
-        },
+        } satisfies HubspotSearchRequest,
         schema: hubspotSearchResultSchema,
         idempotencyKey: false,
       });
     },
 
     async updateHubspotContact(contactId: string, properties: Record<string, string>) {
-      return http.request('hubspot', {
-        method: 'PATCH',
-        path: contactPath(contactId),
-        json: { properties },
-        schema: hubspotContactSchema,
-      });
+      return patchProperties(contactPath(contactId), properties, hubspotContactSchema);
     },
 
     /** The deal with its pipeline stage, amount and close date, and the ids of its contacts. */
@@ -129,18 +107,7 @@ export function createHubspotActivities(http: HttpClient) {
 
     /** Writes deal properties (custom ones such as switchboard_invoice_status must exist in the portal). */
     async updateHubspotDeal(dealId: string, properties: Record<string, string>) {
-      return http.request('hubspot', {
-        method: 'PATCH',
-        path: dealPath(dealId),
-        json: { properties },
-        schema: hubspotDealSchema,
-      });
+      return patchProperties(dealPath(dealId), properties, hubspotDealSchema);
     },
   };
 }
-
-export const hubspotErrorSchema = z.object({
-  status: z.string(),
-  message: z.string(),
-  category: z.string().optional(),
-});

@@ -4,6 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
+import type { HubspotError, HubspotEvent, HubspotFilter, HubspotSearchRequest } from './schemas';
 
 export interface SandboxContact {
   id: string;
@@ -24,14 +25,13 @@ export interface HubspotSandboxOptions {
   webhookUrl: () => string | undefined;
 }
 
-export interface HubspotWebhookEvent {
-  subscriptionType: string;
+/** What a stand-in event says; the batch adds HubSpot's ids and times. */
+export type HubspotWebhookEvent = Pick<HubspotEvent, 'subscriptionType' | 'propertyName'> & {
   objectId: string;
-  propertyName?: string;
   propertyValue?: string;
-}
+};
 
-const hubspotError = (message: string, category: string) => ({
+const hubspotError = (message: string, category: string): HubspotError => ({
   status: 'error',
   message,
   correlationId: '00000000-0000-4000-8000-000000000000',
@@ -181,12 +181,7 @@ export class HubspotSandbox {
       res.json(this.page(all, limit, req.query.after, req.query.properties, req));
     });
     router.post('/crm/v3/objects/contacts/search', express.json(), (req, res) => {
-      const body = (req.body ?? {}) as {
-        filterGroups?: { filters?: { propertyName: string; operator: string; value?: string }[] }[];
-        properties?: string[];
-        limit?: number;
-        after?: string;
-      };
+      const body = (req.body ?? {}) as Partial<HubspotSearchRequest>;
       const limit = body.limit ?? 10;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
         res
@@ -404,10 +399,7 @@ function dealView(deal: SandboxDeal, properties: unknown, associations: unknown)
   };
 }
 
-function matchesFilter(
-  c: SandboxContact,
-  f: { propertyName: string; operator: string; value?: string },
-): boolean {
+function matchesFilter(c: SandboxContact, f: HubspotFilter): boolean {
   const value = c.properties[f.propertyName];
   const norm = (v: unknown) => String(v ?? '').toLowerCase();
   switch (f.operator) {

@@ -3,7 +3,13 @@
  * method + URI + body + timestamp)), timestamp in `X-HubSpot-Request-Timestamp` (ms), 5-minute tolerance.
  * https://developers.hubspot.com/docs/api/webhooks/validating-requests
  */
-import { anySecretMatches, header, hmacSha256, SignatureError, SignedRequest, withinTolerance } from '../kit/hmac';
+import {
+  anySecretMatches,
+  hmacSha256,
+  SignedRequest,
+  TimestampedSignatureScheme,
+  verifyTimestampedSignature,
+} from '../kit/hmac';
 
 export const HUBSPOT_TOLERANCE_MS = 5 * 60 * 1000;
 
@@ -40,23 +46,16 @@ export function signHubspotV3(
 }
 
 export function verifyHubspotSignature(req: SignedRequest, secrets: string[], now = Date.now()): void {
-  const signature = header(req.headers, 'x-hubspot-signature-v3');
-  const timestamp = header(req.headers, 'x-hubspot-request-timestamp');
-  if (!signature || !timestamp) {
-    throw new SignatureError(
-      'missing_signature',
-      'X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp are required',
-    );
-  }
-  if (!withinTolerance(Number(timestamp), HUBSPOT_TOLERANCE_MS, now)) {
-    throw new SignatureError(
-      'stale_signature',
-      'X-HubSpot-Request-Timestamp is outside the 5-minute tolerance',
-    );
-  }
-  const received = Buffer.from(signature, 'base64');
-  const ok = anySecretMatches(secrets, (s) => Buffer.from(signHubspotV3(s, req, timestamp), 'base64'), [
-    received,
-  ]);
-  if (!ok) throw new SignatureError('invalid_signature', 'X-HubSpot-Signature-v3 does not match');
+  const scheme: TimestampedSignatureScheme = {
+    signatureHeader: 'X-HubSpot-Signature-v3',
+    timestampHeader: 'X-HubSpot-Request-Timestamp',
+    toleranceMs: HUBSPOT_TOLERANCE_MS,
+    timestampMs: Number,
+    matches: (value, timestamp) => {
+      const received = Buffer.from(value, 'base64');
+      const sign = (s: string) => Buffer.from(signHubspotV3(s, req, timestamp), 'base64');
+      return anySecretMatches(secrets, sign, [received]);
+    },
+  };
+  verifyTimestampedSignature(req, scheme, now);
 }

@@ -10,6 +10,16 @@ export function safeEqual(expected: Buffer, received: Buffer): boolean {
   return expected.length === received.length && timingSafeEqual(expected, received);
 }
 
+/**
+ * True when `candidate` equals any of `options`. Every option is compared (no early exit), so timing does
+ * not reveal which one matched, or whether any did.
+ */
+export function matchesAny(candidate: Buffer, options: Buffer[]): boolean {
+  let matched = false;
+  for (const option of options) if (safeEqual(candidate, option)) matched = true;
+  return matched;
+}
+
 /** True when any active secret (rotation: old and new both valid) produced the received signature. */
 export function anySecretMatches(
   secrets: string[],
@@ -17,11 +27,8 @@ export function anySecretMatches(
   received: Buffer[],
 ): boolean {
   let matched = false;
-  // Check every pair (no early exit) so timing does not reveal which secret or signature matched.
-  for (const secret of secrets) {
-    const expected = sign(secret);
-    for (const r of received) if (safeEqual(expected, r)) matched = true;
-  }
+  // Every secret is tried too, so timing does not reveal which secret matched either.
+  for (const secret of secrets) if (matchesAny(sign(secret), received)) matched = true;
   return matched;
 }
 
@@ -45,6 +52,42 @@ export function secondsToMs(value: string): number {
 /** Timestamps outside the tolerance window are replays (or clocks far apart): rejected. */
 export function withinTolerance(timestampMs: number, toleranceMs: number, now = Date.now()): boolean {
   return Number.isFinite(timestampMs) && Math.abs(now - timestampMs) <= toleranceMs;
+}
+
+/** A scheme that signs a timestamp with the body and sends both in headers (HubSpot v3, Slack, Zendesk). */
+export interface TimestampedSignatureScheme {
+  /** Header names, spelled as the errors show them. */
+  signatureHeader: string;
+  timestampHeader: string;
+  toleranceMs: number;
+  /** The timestamp header's value in ms since the epoch; NaN when it is not one. */
+  timestampMs(value: string): number;
+  /** Whether an active secret made this signature over this timestamp and the body. */
+  matches(signature: string, timestamp: string): boolean;
+}
+
+/** Both headers present, the timestamp within the tolerance (a replay is refused), the signature ours. */
+export function verifyTimestampedSignature(
+  req: SignedRequest,
+  scheme: TimestampedSignatureScheme,
+  now: number,
+): void {
+  const { signatureHeader, timestampHeader } = scheme;
+  const signature = header(req.headers, signatureHeader);
+  const timestamp = header(req.headers, timestampHeader);
+  if (!signature || !timestamp) {
+    throw new SignatureError('missing_signature', `${signatureHeader} and ${timestampHeader} are required`);
+  }
+  if (!withinTolerance(scheme.timestampMs(timestamp), scheme.toleranceMs, now)) {
+    const minutes = scheme.toleranceMs / 60_000;
+    throw new SignatureError(
+      'stale_signature',
+      `${timestampHeader} is outside the ${minutes}-minute tolerance`,
+    );
+  }
+  if (!scheme.matches(signature, timestamp)) {
+    throw new SignatureError('invalid_signature', `${signatureHeader} does not match`);
+  }
 }
 
 export class SignatureError extends Error {

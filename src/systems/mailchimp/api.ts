@@ -1,17 +1,31 @@
 /** Mailchimp Marketing API 3.0 (https://mailchimp.com/developer/marketing/api/list-members/): list members. */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { MailchimpMemberInput } from '../../integrations/contact-sync/mapping';
 import type { HttpClient } from '../../http/client';
+import {
+  mailchimpBatchAnswerSchema,
+  MailchimpMember,
+  MailchimpMemberInput,
+  mailchimpMemberSchema,
+  MailchimpTagUpdate,
+} from './schemas';
 
-export const mailchimpMemberSchema = z.object({
-  id: z.string(),
-  email_address: z.string(),
-  status: z.string(),
-  merge_fields: z.record(z.string(), z.unknown()).optional(),
-  tags: z.array(z.object({ id: z.number(), name: z.string() })).optional(),
-});
-export type MailchimpMember = z.infer<typeof mailchimpMemberSchema>;
+/** One member the batch could not add or update, and Mailchimp's reason. */
+export interface MailchimpBatchMemberError {
+  email_address: string;
+  error: string;
+  error_code?: string;
+}
+
+/**
+ * What a batch upsert did, kept small: it is the activity's result, so it lands in the workflow history.
+ * The members themselves (Mailchimp echoes every one) are left out.
+ */
+export interface MailchimpBatchResult {
+  created: number;
+  updated: number;
+  errors: MailchimpBatchMemberError[];
+}
 
 /** Mailchimp answers 204 No Content to archive, delete and tag calls. */
 const noContent = z.unknown();
@@ -33,6 +47,41 @@ export function createMailchimpActivities(http: HttpClient) {
         json: member,
         schema: mailchimpMemberSchema,
       });
+    },
+
+    /**
+     * Adds or updates up to 500 members in one call (batch subscribe, `update_existing: true`). The call
+     * succeeds as a whole even when Mailchimp refuses some members: those come back in `errors`, for the
+     * caller to retry one by one. Batch subscribe has no `status_if_new`: a member is sent with its
+     * `status` if it has one (an opt-out), else with `status_if_new`; Mailchimp never subscribes again a
+     * member who unsubscribed or was cleaned (an error for that member, whose single PUT keeps the status).
+     */
+    async batchUpsertMailchimpMembers(
+      listId: string,
+      members: MailchimpMemberInput[],
+    ): Promise<MailchimpBatchResult> {
+      const answer = await http.request('mailchimp', {
+        method: 'POST',
+        path: `/3.0/lists/${encodeURIComponent(listId)}`,
+        json: {
+          members: members.map((m) => ({
+            email_address: m.email_address,
+            status: m.status ?? m.status_if_new,
+            merge_fields: m.merge_fields,
+          })),
+          update_existing: true,
+        },
+        schema: mailchimpBatchAnswerSchema,
+      });
+      return {
+        created: answer.total_created,
+        updated: answer.total_updated,
+        errors: answer.errors.map(({ email_address, error, error_code }) => ({
+          email_address,
+          error,
+          ...(error_code ? { error_code } : {}),
+        })),
+      };
     },
 
     async getMailchimpMember(listId: string, email: string): Promise<MailchimpMember | null> {
@@ -73,11 +122,7 @@ export function createMailchimpActivities(http: HttpClient) {
     },
 
     /** Adds (active) or removes (inactive) tags; tags that do not exist yet are created by Mailchimp. */
-    async setMailchimpMemberTags(
-      listId: string,
-      email: string,
-      tags: { name: string; status: 'active' | 'inactive' }[],
-    ): Promise<void> {
+    async setMailchimpMemberTags(listId: string, email: string, tags: MailchimpTagUpdate[]): Promise<void> {
       await http.request('mailchimp', {
         method: 'POST',
         path: `${memberPath(listId, email)}/tags`,

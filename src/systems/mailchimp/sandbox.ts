@@ -26,6 +26,18 @@ const problem = (status: number, title: string, detail: string) => ({
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
+/** Mailchimp's most members per batch subscribe call. */
+export const MAILCHIMP_BATCH_MAX_MEMBERS = 500;
+const MEMBER_STATUSES = ['subscribed', 'unsubscribed', 'cleaned', 'pending', 'transactional'];
+
+interface BatchMemberError {
+  email_address: string;
+  error: string;
+  error_code: 'ERROR_CONTACT_EXISTS' | 'ERROR_GENERIC';
+  field?: string;
+  field_message?: string;
+}
+
 export class MailchimpSandbox {
   /** listId → subscriber hash → member */
   readonly lists = new Map<string, Map<string, SandboxMember>>();
@@ -133,6 +145,114 @@ export class MailchimpSandbox {
       list.set(req.params.hash, member);
       res.json(member);
     });
+    /**
+     * Batch subscribe or unsubscribe (`POST /3.0/lists/{list_id}`): up to 500 members, each with its own
+     * `status`; `update_existing: true` updates members already on the list (their status too), otherwise
+     * they are refused with ERROR_CONTACT_EXISTS. The call answers 200 with a per-member outcome:
+     * `new_members`, `updated_members` and `errors` (`email_address`, `error`, `error_code`), plus
+     * `total_created`, `total_updated`, `error_count`. A member who unsubscribed or was cleaned is in
+     * Mailchimp's compliance state: a batch never subscribes them again (an error for that member).
+     */
+    router.post('/3.0/lists/:listId', (req, res) => {
+      const body = (req.body ?? {}) as { members?: unknown; update_existing?: unknown };
+      if (!Array.isArray(body.members) || body.members.length > MAILCHIMP_BATCH_MAX_MEMBERS) {
+        res
+          .status(400)
+          .json(
+            problem(
+              400,
+              'Invalid Resource',
+              `members: an array of at most ${MAILCHIMP_BATCH_MAX_MEMBERS} members is required.`,
+            ),
+          );
+        return;
+      }
+      const listId = req.params.listId;
+      const list = this.lists.get(listId) ?? new Map<string, SandboxMember>();
+      this.lists.set(listId, list);
+      const skipDuplicateCheck = req.query.skip_duplicate_check === 'true';
+      const seen = new Set<string>();
+      const answer = {
+        new_members: [] as SandboxMember[],
+        updated_members: [] as SandboxMember[],
+        errors: [] as BatchMemberError[],
+      };
+      const refuse = (email: string, error: string, code: BatchMemberError['error_code'], field?: string) =>
+        answer.errors.push({
+          email_address: email,
+          error,
+          error_code: code,
+          ...(field ? { field, field_message: error } : {}),
+        });
+      for (const raw of body.members as {
+        email_address?: unknown;
+        status?: unknown;
+        merge_fields?: Record<string, unknown>;
+      }[]) {
+        const given = typeof raw?.email_address === 'string' ? raw.email_address : '';
+        const email = given.trim().toLowerCase();
+        if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+          refuse(given, 'Please provide a valid email address.', 'ERROR_GENERIC', 'email_address');
+          continue;
+        }
+        if (seen.has(email)) {
+          if (!skipDuplicateCheck)
+            refuse(email, `${email} appears more than once in this request.`, 'ERROR_GENERIC');
+          continue;
+        }
+        seen.add(email);
+        if (typeof raw.status !== 'string' || !MEMBER_STATUSES.includes(raw.status)) {
+          refuse(email, `status must be one of ${MEMBER_STATUSES.join(', ')}.`, 'ERROR_GENERIC', 'status');
+          continue;
+        }
+        const hash = md5(email);
+        if (this.forgotten.has(`${listId}/${hash}`)) {
+          refuse(
+            email,
+            `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`,
+            'ERROR_GENERIC',
+          );
+          continue;
+        }
+        const existing = list.get(hash);
+        const onList = existing && existing.status !== 'archived';
+        if (onList && body.update_existing !== true) {
+          refuse(
+            email,
+            `${email} is already a list member. Use PUT to insert or update list members.`,
+            'ERROR_CONTACT_EXISTS',
+          );
+          continue;
+        }
+        if (onList && raw.status === 'subscribed' && ['unsubscribed', 'cleaned'].includes(existing.status)) {
+          refuse(
+            email,
+            `${email} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`,
+            'ERROR_GENERIC',
+          );
+          continue;
+        }
+        const member: SandboxMember = {
+          id: hash,
+          email_address: email,
+          unique_email_id: md5(`unique:${email}`).slice(0, 10),
+          status: raw.status,
+          merge_fields: { ...(onList ? existing.merge_fields : {}), ...raw.merge_fields },
+          tags: existing?.tags ?? [],
+          list_id: listId,
+          last_changed: new Date().toISOString(),
+        };
+        list.set(hash, member);
+        (onList ? answer.updated_members : answer.new_members).push(member);
+      }
+      res.json({
+        ...answer,
+        total_created: answer.new_members.length,
+        total_updated: answer.updated_members.length,
+        error_count: answer.errors.length,
+        _links: [],
+      });
+    });
     /** Archive: the member stays (status "archived") so history and opt-outs are kept. */
     router.delete('/3.0/lists/:listId/members/:hash', (req, res) => {
       const member = this.lists.get(req.params.listId)?.get(req.params.hash);
@@ -197,6 +317,13 @@ export class MailchimpSandbox {
     const router = Router();
     router.get('/lists/:listId/members', (req, res) => {
       res.json(this.members(req.params.listId));
+    });
+    /** How many members, and when the list last changed, without listing them (the bench polls this). */
+    router.get('/lists/:listId/stats', (req, res) => {
+      let lastChanged = '';
+      const members = this.members(req.params.listId);
+      for (const m of members) if (m.last_changed > lastChanged) lastChanged = m.last_changed;
+      res.json({ member_count: members.length, last_changed: lastChanged || null });
     });
     return router;
   }

@@ -12,7 +12,7 @@ let mandrill: ReturnType<typeof createMandrillActivities>;
 
 beforeAll(async () => {
   const port = await freePort();
-  config = loadConfig({ SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
+  config = loadConfig({ SWITCHBOARD_SANDBOX: 'true', SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
   sandbox = await startSandbox({ port, config });
   mandrill = createMandrillActivities(new HttpClient({ systems: config.systems }));
 });
@@ -64,7 +64,11 @@ test("Mandrill's permanent errors (HTTP 500 + error struct) fail fast, not after
   expect(unknown).toMatchObject({ type: 'ApiRequestError', nonRetryable: true });
   expect((unknown as Error).message).toContain('No such template "no-such-template"');
 
-  const wrong = loadConfig({ SANDBOX_PORT: String(sandbox.port), MANDRILL_API_KEY: 'md-wrong-key' });
+  const wrong = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
+    SANDBOX_PORT: String(sandbox.port),
+    MANDRILL_API_KEY: 'md-wrong-key',
+  });
   const bad = createMandrillActivities(new HttpClient({ systems: wrong.systems }));
   const err = await bad
     .sendMandrillMessage({ to: [{ email: 'a@example.com' }], text: 'x' })

@@ -4,39 +4,15 @@
  * it from config). Each recipient gets its own result: `sent`, `queued`, `scheduled`, `rejected`, `invalid`.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
 import { defaultIdempotencyKey, HttpClient } from '../../http/client';
-
-export const mandrillRecipientSchema = z.object({
-  email: z.email(),
-  name: z.string().optional(),
-  type: z.enum(['to', 'cc', 'bcc']).default('to'),
-});
-
-export const mandrillMessageSchema = z.object({
-  subject: z.string().optional(),
-  from_email: z.email().optional(),
-  from_name: z.string().optional(),
-  to: z.array(mandrillRecipientSchema).min(1),
-  html: z.string().optional(),
-  text: z.string().optional(),
-  global_merge_vars: z.array(z.object({ name: z.string(), content: z.unknown() })).optional(),
-  tags: z.array(z.string()).optional(),
-  metadata: z.record(z.string(), z.string()).optional(),
-});
-export type MandrillMessage = z.input<typeof mandrillMessageSchema>;
-
-export const mandrillSendResultSchema = z.array(
-  z
-    .object({
-      email: z.string(),
-      status: z.enum(['sent', 'queued', 'scheduled', 'rejected', 'invalid']),
-      reject_reason: z.string().nullish(),
-      _id: z.string(),
-    })
-    .loose(),
-);
-export type MandrillSendResult = z.infer<typeof mandrillSendResultSchema>;
+import { firstZodIssue } from '../kit/zodIssue';
+import {
+  MandrillMessage,
+  mandrillMessageSchema,
+  mandrillSearchResultSchema,
+  MandrillSendResult,
+  mandrillSendResultSchema,
+} from './schemas';
 
 /**
  * Mandrill answers every error with HTTP 500 and `{status:"error", name, message}`; the HTTP layer treats a
@@ -46,17 +22,14 @@ export type MandrillSendResult = z.infer<typeof mandrillSendResultSchema>;
 /** The metadata field that carries a send's idempotency key (searchable as `u_<field>`). */
 export const SEND_KEY_FIELD = 'switchboard_send_id';
 
-const mandrillSearchResultSchema = z.array(z.object({ _id: z.string(), email: z.string() }).loose());
-
 const PERMANENT_MANDRILL_ERRORS = /→ 500: (Invalid API key|No such template|Validation error)/;
 
 /** A message that breaks the schema is a bug upstream: fail at once, not after eight retries. */
 function validMessage(message: MandrillMessage) {
   const parsed = mandrillMessageSchema.safeParse(message);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
   throw ApplicationFailure.nonRetryable(
-    `invalid Mandrill message: ${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`,
+    `invalid Mandrill message: ${firstZodIssue(parsed.error, 'message')}`,
     'InvalidInputError',
   );
 }
@@ -103,6 +76,24 @@ export function createMandrillActivities(http: HttpClient) {
     return { parsed: tagged, earlier };
   }
 
+  /** Validates the message, sends it once (an earlier attempt's send is found, not repeated) and classifies errors. */
+  async function send(
+    path: string,
+    message: MandrillMessage,
+    body: (parsed: ReturnType<typeof validMessage>) => Record<string, unknown>,
+  ): Promise<MandrillSendResult> {
+    const { parsed, earlier } = await onceOnly(validMessage(message));
+    if (earlier) return earlier;
+    return permanentOnKnownErrors(() =>
+      http.request('mandrill', {
+        method: 'POST',
+        path,
+        json: body(parsed),
+        schema: mandrillSendResultSchema,
+      }),
+    );
+  }
+
   return {
     /** Sends a stored template (POST /messages/send-template); the template's merge tags are filled in. */
     async sendMandrillTemplate(
@@ -110,30 +101,16 @@ export function createMandrillActivities(http: HttpClient) {
       message: MandrillMessage,
       templateContent: { name: string; content: string }[] = [],
     ): Promise<MandrillSendResult> {
-      const { parsed, earlier } = await onceOnly(validMessage(message));
-      if (earlier) return earlier;
-      return permanentOnKnownErrors(() =>
-        http.request('mandrill', {
-          method: 'POST',
-          path: '/api/1.0/messages/send-template',
-          json: { template_name: templateName, template_content: templateContent, message: parsed },
-          schema: mandrillSendResultSchema,
-        }),
-      );
+      return send('/api/1.0/messages/send-template', message, (parsed) => ({
+        template_name: templateName,
+        template_content: templateContent,
+        message: parsed,
+      }));
     },
 
     /** Sends a message with its own body (POST /messages/send). */
     async sendMandrillMessage(message: MandrillMessage): Promise<MandrillSendResult> {
-      const { parsed, earlier } = await onceOnly(validMessage(message));
-      if (earlier) return earlier;
-      return permanentOnKnownErrors(() =>
-        http.request('mandrill', {
-          method: 'POST',
-          path: '/api/1.0/messages/send',
-          json: { message: parsed },
-          schema: mandrillSendResultSchema,
-        }),
-      );
+      return send('/api/1.0/messages/send', message, (parsed) => ({ message: parsed }));
     },
   };
 }

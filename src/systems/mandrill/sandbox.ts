@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
+import type { MandrillMessage } from './schemas';
 
 export interface SandboxTemplate {
   slug: string;
@@ -21,7 +22,7 @@ export interface SentEmail {
   from_email: string;
   template?: string;
   html: string;
-  global_merge_vars: { name: string; content: unknown }[];
+  global_merge_vars: NonNullable<MandrillMessage['global_merge_vars']>;
   tags: string[];
   metadata: Record<string, string>;
 }
@@ -77,19 +78,7 @@ export class MandrillSandbox {
   }
 
   private send(req: Request, res: Response, withTemplate = false): void {
-    const body = req.body as {
-      template_name?: string;
-      message?: {
-        subject?: string;
-        from_email?: string;
-        html?: string;
-        text?: string;
-        to?: { email?: string; name?: string; type?: string }[];
-        global_merge_vars?: { name: string; content: unknown }[];
-        tags?: string[];
-        metadata?: Record<string, string>;
-      };
-    };
+    const body = req.body as { template_name?: string; message?: Partial<MandrillMessage> };
     let template: SandboxTemplate | undefined;
     if (withTemplate) {
       template = this.templates.get(body.template_name ?? '');

@@ -1,7 +1,8 @@
 /** Contract: the ShipBob connector against the ShipBob stand-in (OAuth2 client credentials, API 1.0 orders). */
 import { createServer, Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
-import { createShipbobActivities, ShipbobOrderInput } from './api';
+import { createShipbobActivities } from './api';
+import type { ShipbobOrderInput } from './schemas';
 import { HttpClient } from '../../http/client';
 import { Config, loadConfig } from '../../config';
 import { startSandbox, Sandbox } from '../../sandbox/server';
@@ -15,7 +16,7 @@ const channel = () => config.orderFulfillment.shipbobChannelId;
 
 beforeAll(async () => {
   const port = await freePort();
-  config = loadConfig({ SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
+  config = loadConfig({ SWITCHBOARD_SANDBOX: 'true', SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
   sandbox = await startSandbox({ port, config });
 });
 beforeEach(() => {
@@ -126,7 +127,11 @@ test("a wrong channel is a non-retryable error carrying ShipBob's validation pro
 });
 
 test('wrong client credentials are a configuration error, without the secret', async () => {
-  const wrong = loadConfig({ SANDBOX_PORT: String(sandbox.port), SHIPBOB_CLIENT_SECRET: 'not-the-secret' });
+  const wrong = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
+    SANDBOX_PORT: String(sandbox.port),
+    SHIPBOB_CLIENT_SECRET: 'not-the-secret',
+  });
   const bad = createShipbobActivities(new HttpClient({ systems: wrong.systems }));
   const err = await bad.getShipbobOrder(1).catch((e: unknown) => e);
   expect(err).toMatchObject({ type: 'ConfigError', nonRetryable: true });

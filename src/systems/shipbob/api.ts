@@ -6,102 +6,20 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { HttpClient } from '../../http/client';
-
-export const shipbobAddressSchema = z
-  .object({
-    address1: z.string(),
-    address2: z.string().nullish(),
-    company_name: z.string().nullish(),
-    city: z.string(),
-    state: z.string().nullish(),
-    country: z.string(),
-    zip_code: z.string().nullish(),
-  })
-  .loose();
-
-export const shipbobTrackingSchema = z
-  .object({
-    carrier: z.string().nullish(),
-    tracking_number: z.string().nullish(),
-    tracking_url: z.string().nullish(),
-    shipping_date: z.string().nullish(),
-  })
-  .loose();
-export type ShipbobTracking = z.infer<typeof shipbobTrackingSchema>;
-
-export const shipbobShipmentSchema = z
-  .object({
-    id: z.number().int(),
-    order_id: z.number().int(),
-    reference_id: z.string().nullish(),
-    status: z.string(),
-    tracking: shipbobTrackingSchema.nullish(),
-  })
-  .loose();
-
-export const shipbobOrderSchema = z
-  .object({
-    id: z.number().int(),
-    reference_id: z.string(),
-    order_number: z.string().nullish(),
-    status: z.string(),
-    type: z.string().optional(),
-    channel: z.object({ id: z.number().int(), name: z.string().nullish() }).loose().nullish(),
-    shipping_method: z.string().nullish(),
-    created_date: z.string().optional(),
-    shipments: z.array(shipbobShipmentSchema).default([]),
-  })
-  .loose();
-export type ShipbobOrder = z.infer<typeof shipbobOrderSchema>;
-
-/** The body of POST /1.0/order, as ShipBob documents it. */
-export const shipbobOrderInputSchema = z.object({
-  reference_id: z.string().min(1),
-  order_number: z.string().optional(),
-  type: z.enum(['DTC', 'B2B', 'DropShip']).default('DTC'),
-  shipping_method: z.string().min(1),
-  recipient: z.object({
-    name: z.string().min(1),
-    email: z.string().optional(),
-    phone_number: z.string().optional(),
-    address: shipbobAddressSchema,
-  }),
-  products: z
-    .array(
-      z.object({ reference_id: z.string().min(1), quantity: z.number().int().positive(), name: z.string() }),
-    )
-    .min(1),
-});
-export type ShipbobOrderInput = z.input<typeof shipbobOrderInputSchema>;
-
-export const shipbobCancelResultSchema = z
-  .object({
-    order_id: z.number().int(),
-    status: z.string(),
-    canceled_shipment_results: z
-      .array(
-        z
-          .object({
-            shipment_id: z.number().int(),
-            is_success: z.boolean(),
-            reason: z.string().nullish(),
-          })
-          .loose(),
-      )
-      .default([]),
-  })
-  .loose();
+import { numericId } from '../kit/ids';
+import { firstZodIssue } from '../kit/zodIssue';
+import {
+  shipbobCancelResultSchema,
+  ShipbobOrder,
+  ShipbobOrderInput,
+  shipbobOrderInputSchema,
+  shipbobOrderSchema,
+} from './schemas';
 
 export interface ShipbobCancelOutcome {
   cancelled: boolean;
   status: string;
   reason?: string;
-}
-
-function numericId(value: string | number): string {
-  const s = String(value);
-  if (!/^\d+$/.test(s)) throw new TypeError(`not a ShipBob id: ${s.slice(0, 40)}`);
-  return s;
 }
 
 export function createShipbobActivities(http: HttpClient) {
@@ -128,9 +46,8 @@ export function createShipbobActivities(http: HttpClient) {
       const parsed = shipbobOrderInputSchema.safeParse(order);
       if (!parsed.success) {
         // A bad order is a mapping bug or bad store data: retrying cannot fix it.
-        const issue = parsed.error.issues[0];
         throw ApplicationFailure.nonRetryable(
-          `invalid ShipBob order: ${issue?.path.join('.') || 'order'}: ${issue?.message ?? 'invalid'}`,
+          `invalid ShipBob order: ${firstZodIssue(parsed.error, 'order')}`,
           'InvalidInputError',
         );
       }
@@ -149,7 +66,7 @@ export function createShipbobActivities(http: HttpClient) {
     async getShipbobOrder(orderId: string | number): Promise<ShipbobOrder | null> {
       return http.request('shipbob', {
         method: 'GET',
-        path: `/1.0/order/${numericId(orderId)}`,
+        path: `/1.0/order/${numericId(orderId, 'ShipBob')}`,
         schema: shipbobOrderSchema,
         nullOn: [404],
       });
@@ -159,7 +76,7 @@ export function createShipbobActivities(http: HttpClient) {
     async cancelShipbobOrder(orderId: string | number): Promise<ShipbobCancelOutcome> {
       const res = await http.request('shipbob', {
         method: 'POST',
-        path: `/1.0/order/${numericId(orderId)}/cancel`,
+        path: `/1.0/order/${numericId(orderId, 'ShipBob')}/cancel`,
         schema: shipbobCancelResultSchema,
       });
       const failed = res.canceled_shipment_results.find((r) => !r.is_success);

@@ -7,6 +7,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
 import { Webhook } from 'standardwebhooks';
+import type { z } from 'zod';
+import type { ShipbobOrderInput, shipbobOrderEventDataSchema } from './schemas';
 
 export interface SandboxShipbobShipment {
   id: number;
@@ -129,7 +131,7 @@ export class ShipbobSandbox {
       tracking_number: number,
       carrier,
       shipped_at: now,
-    });
+    } satisfies z.input<typeof shipbobOrderEventDataSchema>);
     return { order, webhook };
   }
 
@@ -244,11 +246,9 @@ export class ShipbobSandbox {
       validationProblem(res, { shipbob_channel_id: ['A valid shipbob_channel_id header is required.'] });
       return;
     }
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const recipient = body.recipient as { name?: string; address?: Record<string, unknown> } | undefined;
-    const products = body.products as
-      | { reference_id?: string; quantity?: number; name?: string }[]
-      | undefined;
+    // What the connector sends, unchecked: every field is checked below, the way ShipBob answers.
+    const body = (req.body ?? {}) as Partial<ShipbobOrderInput>;
+    const { recipient, products } = body;
     const problems: Record<string, string[]> = {};
     if (typeof body.reference_id !== 'string' || !body.reference_id)
       problems.ReferenceId = ['The ReferenceId field is required.'];

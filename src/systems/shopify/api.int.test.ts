@@ -12,7 +12,7 @@ let shopify: ReturnType<typeof createShopifyActivities>;
 
 beforeAll(async () => {
   const port = await freePort();
-  config = loadConfig({ SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
+  config = loadConfig({ SWITCHBOARD_SANDBOX: 'true', SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
   sandbox = await startSandbox({ port, config });
   shopify = createShopifyActivities(new HttpClient({ systems: config.systems }));
 });
@@ -93,7 +93,11 @@ test("updates the customer's default address in place", async () => {
 });
 
 test("a wrong access token fails fast with Shopify's own message", async () => {
-  const wrong = loadConfig({ SANDBOX_PORT: String(sandbox.port), SHOPIFY_ACCESS_TOKEN: 'shpat_wrong' });
+  const wrong = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
+    SANDBOX_PORT: String(sandbox.port),
+    SHOPIFY_ACCESS_TOKEN: 'shpat_wrong',
+  });
   const bad = createShopifyActivities(new HttpClient({ systems: wrong.systems }));
   const err = await bad.getShopifyOrder(1).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ApplicationFailure);

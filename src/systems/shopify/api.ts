@@ -3,103 +3,17 @@
  * orders, fulfillments and customer addresses. The base URL stands for
  * `https://{shop}.myshopify.com/admin/api/2024-10`; the access token travels in `X-Shopify-Access-Token`.
  */
-import { z } from 'zod';
 import type { HttpClient } from '../../http/client';
-
-const id = z.number().int();
-
-export const shopifyAddressSchema = z
-  .object({
-    id: id.optional(),
-    first_name: z.string().nullish(),
-    last_name: z.string().nullish(),
-    name: z.string().nullish(),
-    company: z.string().nullish(),
-    address1: z.string().nullish(),
-    address2: z.string().nullish(),
-    city: z.string().nullish(),
-    province: z.string().nullish(),
-    province_code: z.string().nullish(),
-    zip: z.string().nullish(),
-    country: z.string().nullish(),
-    country_code: z.string().nullish(),
-    phone: z.string().nullish(),
-    default: z.boolean().optional(),
-  })
-  .loose();
-export type ShopifyAddress = z.infer<typeof shopifyAddressSchema>;
-
-export const shopifyLineItemSchema = z
-  .object({
-    id,
-    sku: z.string().nullish(),
-    title: z.string(),
-    quantity: z.number().int(),
-    variant_id: id.nullish(),
-    requires_shipping: z.boolean().optional(),
-  })
-  .loose();
-
-export const shopifyOrderSchema = z
-  .object({
-    id,
-    name: z.string(),
-    email: z.string().nullish(),
-    created_at: z.string(),
-    cancelled_at: z.string().nullish(),
-    financial_status: z.string().nullish(),
-    fulfillment_status: z.string().nullish(),
-    line_items: z.array(shopifyLineItemSchema),
-    shipping_address: shopifyAddressSchema.nullish(),
-    customer: z.object({ id, email: z.string().nullish() }).loose().nullish(),
-  })
-  .loose();
-export type ShopifyOrder = z.infer<typeof shopifyOrderSchema>;
-
-export const shopifyFulfillmentOrderSchema = z
-  .object({
-    id,
-    order_id: id,
-    status: z.string(),
-    assigned_location_id: id.nullish(),
-    line_items: z.array(
-      z.object({ id, line_item_id: id, quantity: z.number(), fulfillable_quantity: z.number() }).loose(),
-    ),
-  })
-  .loose();
-export type ShopifyFulfillmentOrder = z.infer<typeof shopifyFulfillmentOrderSchema>;
-
-export const shopifyFulfillmentSchema = z
-  .object({
-    id,
-    order_id: id,
-    status: z.string(),
-    tracking_company: z.string().nullish(),
-    tracking_number: z.string().nullish(),
-    tracking_numbers: z.array(z.string()).optional(),
-    tracking_url: z.string().nullish(),
-    created_at: z.string().optional(),
-  })
-  .loose();
-export type ShopifyFulfillment = z.infer<typeof shopifyFulfillmentSchema>;
-
-export const shopifyCustomerSchema = z
-  .object({
-    id,
-    email: z.string().nullish(),
-    first_name: z.string().nullish(),
-    last_name: z.string().nullish(),
-    default_address: shopifyAddressSchema.nullish(),
-    addresses: z.array(shopifyAddressSchema).optional(),
-  })
-  .loose();
-export type ShopifyCustomer = z.infer<typeof shopifyCustomerSchema>;
-
-export interface ShopifyTrackingInfo {
-  number: string;
-  company?: string;
-  url?: string;
-}
+import { numericId } from '../kit/ids';
+import {
+  ShopifyAddress,
+  ShopifyCustomer,
+  ShopifyFulfillment,
+  ShopifyFulfillmentOrder,
+  ShopifyOrder,
+  shopifyResponses,
+  ShopifyTrackingInfo,
+} from './schemas';
 
 export interface ShopifyFulfillmentOutcome {
   /** `created` now, `existing` when an earlier attempt already fulfilled it with this tracking number. */
@@ -110,28 +24,21 @@ export interface ShopifyFulfillmentOutcome {
 /** Fulfillment orders Shopify still lets us fulfill. */
 const FULFILLABLE = ['open', 'in_progress'];
 
-/** Shopify order ids are numbers, never paths: refuse anything else before it reaches a URL. */
-function numericId(value: string | number): string {
-  const s = String(value);
-  if (!/^\d+$/.test(s)) throw new TypeError(`not a Shopify id: ${s.slice(0, 40)}`);
-  return s;
-}
-
 export function createShopifyActivities(http: HttpClient) {
   const listFulfillmentOrders = async (orderId: string | number) =>
     (
       await http.request('shopify', {
         method: 'GET',
-        path: `/orders/${numericId(orderId)}/fulfillment_orders.json`,
-        schema: z.object({ fulfillment_orders: z.array(shopifyFulfillmentOrderSchema) }),
+        path: `/orders/${numericId(orderId, 'Shopify')}/fulfillment_orders.json`,
+        schema: shopifyResponses.fulfillmentOrders,
       })
     ).fulfillment_orders;
   const listFulfillments = async (orderId: string | number) =>
     (
       await http.request('shopify', {
         method: 'GET',
-        path: `/orders/${numericId(orderId)}/fulfillments.json`,
-        schema: z.object({ fulfillments: z.array(shopifyFulfillmentSchema) }),
+        path: `/orders/${numericId(orderId, 'Shopify')}/fulfillments.json`,
+        schema: shopifyResponses.fulfillments,
       })
     ).fulfillments;
 
@@ -140,8 +47,8 @@ export function createShopifyActivities(http: HttpClient) {
     async getShopifyOrder(orderId: string | number): Promise<ShopifyOrder | null> {
       const res = await http.request('shopify', {
         method: 'GET',
-        path: `/orders/${numericId(orderId)}.json`,
-        schema: z.object({ order: shopifyOrderSchema }),
+        path: `/orders/${numericId(orderId, 'Shopify')}.json`,
+        schema: shopifyResponses.order,
         nullOn: [404],
       });
       return res?.order ?? null;
@@ -182,7 +89,7 @@ export function createShopifyActivities(http: HttpClient) {
             notify_customer: notifyCustomer,
           },
         },
-        schema: z.object({ fulfillment: shopifyFulfillmentSchema }),
+        schema: shopifyResponses.fulfillment,
       });
       return { outcome: 'created', fulfillment: res.fulfillment };
     },
@@ -193,7 +100,7 @@ export function createShopifyActivities(http: HttpClient) {
         method: 'GET',
         path: '/customers/search.json',
         query: { query: `email:${email}`, limit: 1 },
-        schema: z.object({ customers: z.array(shopifyCustomerSchema) }),
+        schema: shopifyResponses.customers,
       });
       return res.customers[0] ?? null;
     },
@@ -201,8 +108,8 @@ export function createShopifyActivities(http: HttpClient) {
     async getShopifyCustomer(customerId: string | number): Promise<ShopifyCustomer | null> {
       const res = await http.request('shopify', {
         method: 'GET',
-        path: `/customers/${numericId(customerId)}.json`,
-        schema: z.object({ customer: shopifyCustomerSchema }),
+        path: `/customers/${numericId(customerId, 'Shopify')}.json`,
+        schema: shopifyResponses.customer,
         nullOn: [404],
       });
       return res?.customer ?? null;
@@ -218,20 +125,20 @@ export function createShopifyActivities(http: HttpClient) {
     ): Promise<ShopifyCustomer> {
       const current = await http.request('shopify', {
         method: 'GET',
-        path: `/customers/${numericId(customerId)}.json`,
-        schema: z.object({ customer: shopifyCustomerSchema }),
+        path: `/customers/${numericId(customerId, 'Shopify')}.json`,
+        schema: shopifyResponses.customer,
       });
       const existingId = current.customer.default_address?.id;
       const res = await http.request('shopify', {
         method: 'PUT',
-        path: `/customers/${numericId(customerId)}.json`,
+        path: `/customers/${numericId(customerId, 'Shopify')}.json`,
         json: {
           customer: {
             id: Number(customerId),
             addresses: [{ ...address, ...(existingId ? { id: existingId } : {}), default: true }],
           },
         },
-        schema: z.object({ customer: shopifyCustomerSchema }),
+        schema: shopifyResponses.customer,
       });
       return res.customer;
     },

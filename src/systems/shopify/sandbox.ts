@@ -6,6 +6,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import express, { Response, Router } from 'express';
+import type { ShopifyTrackingInfo } from './schemas';
 
 export interface SandboxShopifyAddress {
   first_name?: string;
@@ -341,7 +342,7 @@ export class ShopifySandbox {
     }
     const orderId = [...orderIds][0];
     const order = this.orders.get(orderId)!;
-    const tracking = (f.tracking_info ?? {}) as { number?: string; company?: string; url?: string };
+    const tracking = (f.tracking_info ?? {}) as Partial<ShopifyTrackingInfo>;
     for (const fo of targets) {
       fo!.status = 'closed';
       for (const li of fo!.line_items) li.fulfillable_quantity = 0;

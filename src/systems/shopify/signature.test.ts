@@ -28,7 +28,7 @@ const verify = (secrets: string, signature?: string, rawBody = body) =>
   verdict(() =>
     WEBHOOK_SOURCES.shopify.verify(
       request(signature, rawBody),
-      loadConfig({ SHOPIFY_WEBHOOK_SECRETS: secrets }),
+      loadConfig({ SWITCHBOARD_SANDBOX: 'true', SHOPIFY_WEBHOOK_SECRETS: secrets }),
     ),
   );
 

@@ -3,7 +3,14 @@
  * signed; duplicates are recognised by X-Shopify-Webhook-Id / X-Shopify-Event-Id.
  * https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook
  */
-import { anySecretMatches, decodeSignature, header, hmacSha256, SignatureError, SignedRequest } from '../kit/hmac';
+import {
+  anySecretMatches,
+  decodeSignature,
+  header,
+  hmacSha256,
+  SignatureError,
+  SignedRequest,
+} from '../kit/hmac';
 
 export function verifyShopifySignature(req: SignedRequest, secrets: string[]): void {
   const value = header(req.headers, 'x-shopify-hmac-sha256');

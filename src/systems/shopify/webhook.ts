@@ -1,19 +1,17 @@
 /** Shopify webhooks: the topic and ids travel in headers, the body is the resource (order, customer…). */
-import { z } from 'zod';
 import { badRequest } from '../../gateway/errors';
 import { verifyShopifySignature } from './signature';
 import { requiredHeader } from '../kit/headers';
 import type { WebhookSourceDefinition } from '../kit/webhookSource';
-
-const shopifyResourceSchema = z.object({ id: z.union([z.number(), z.string()]).optional() }).loose();
+import { shopifyWebhookResourceSchema } from './schemas';
 
 /** The mandatory privacy topics carry shop and customer ids, not a resource `id`. */
 const TOPICS_WITHOUT_ID = new Set(['customers/data_request', 'customers/redact', 'shop/redact']);
 
-export const shopifySource: WebhookSourceDefinition<typeof shopifyResourceSchema> = {
+export const shopifySource: WebhookSourceDefinition<typeof shopifyWebhookResourceSchema> = {
   name: 'shopify',
   verify: (req, config) => verifyShopifySignature(req, config.webhookSecrets.shopify),
-  envelope: shopifyResourceSchema,
+  envelope: shopifyWebhookResourceSchema,
   toEvents: (resource, req) => {
     const topic = requiredHeader(req, 'x-shopify-topic');
     if (resource.id === undefined && !TOPICS_WITHOUT_ID.has(topic))

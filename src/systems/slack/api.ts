@@ -3,19 +3,9 @@
  * HTTP 200 with `{ok:false, error}` for most failures, so those are classified here; a 429 with
  * Retry-After never gets this far (the HTTP layer turns it into a delayed retry).
  */
-import { z } from 'zod';
 import { apiRateLimitedError, apiRequestError, apiUnavailableError } from '../../http/errors';
 import type { HttpClient } from '../../http/client';
-
-const slackResponseSchema = z
-  .object({
-    ok: z.boolean(),
-    error: z.string().optional(),
-    channel: z.string().optional(),
-    ts: z.string().optional(),
-    warning: z.string().optional(),
-  })
-  .loose();
+import { SlackMessage, slackResponseSchema } from './schemas';
 
 /** Slack's own "try again later" errors; everything else (channel_not_found, invalid_auth…) is final. */
 const TRANSIENT_SLACK_ERRORS = new Set([
@@ -24,13 +14,6 @@ const TRANSIENT_SLACK_ERRORS = new Set([
   'service_unavailable',
   'request_timeout',
 ]);
-
-export interface SlackMessage {
-  /** A channel id (C0123…) or name (#sales). */
-  channel: string;
-  text: string;
-  blocks?: unknown[];
-}
 
 export interface PostedSlackMessage {
   channel: string;

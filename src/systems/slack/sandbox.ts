@@ -19,7 +19,7 @@ export interface SlackSandboxOptions {
   channels?: string[];
 }
 
-const DEFAULT_CHANNELS = ['general', 'sales', 'deals', 'finance', 'alerts'];
+export const DEFAULT_SLACK_CHANNELS = ['general', 'sales', 'deals', 'finance', 'alerts'];
 
 export class SlackSandbox {
   readonly messages: SandboxSlackMessage[] = [];
@@ -30,7 +30,7 @@ export class SlackSandbox {
   private seq = 0;
 
   constructor(private readonly opts: SlackSandboxOptions) {
-    for (const name of opts.channels ?? DEFAULT_CHANNELS) this.addChannel(name);
+    for (const name of opts.channels ?? DEFAULT_SLACK_CHANNELS) this.addChannel(name);
   }
 
   addChannel(name: string): string {

@@ -2,16 +2,11 @@
  * Standard Webhooks (Svix) senders: the body is `{type, timestamp, data}` as the spec recommends, the
  * message id (the same on every retry) travels in `webhook-id`.
  */
-import { z } from 'zod';
 import type { InboundEvent } from '../../integrations/catalog';
 import type { SignedRequest } from '../kit/hmac';
 import { standardWebhookHeaders, verifyStandardWebhookSignature } from '../kit/standardWebhooks';
 import type { WebhookSourceDefinition } from '../kit/webhookSource';
-
-/** The spec's payload shape, with the `data` schema of a particular sender. */
-export function standardWebhookPayload<D extends z.ZodType>(data: D) {
-  return z.object({ type: z.string().min(1), timestamp: z.string().optional(), data }).loose();
-}
+import { standardDataWithIdSchema, standardPayloadSchema } from './schemas';
 
 /** One event per message; `recordId` is whatever the sender's data names its record by. */
 export function standardWebhookEvent(
@@ -32,15 +27,12 @@ export function standardWebhookEvent(
   };
 }
 
-const standardPayloadSchema = standardWebhookPayload(z.unknown());
-const dataWithId = z.object({ id: z.union([z.string(), z.number()]) });
-
 export const standardSource: WebhookSourceDefinition<typeof standardPayloadSchema> = {
   name: 'standard',
   verify: (req, config) => verifyStandardWebhookSignature(req, config.webhookSecrets.standard),
   envelope: standardPayloadSchema,
   toEvents: (body, req) => {
-    const id = dataWithId.safeParse(body.data).data?.id;
+    const id = standardDataWithIdSchema.safeParse(body.data).data?.id;
     return [standardWebhookEvent('standard', body, req, id === undefined ? undefined : String(id))];
   },
 };

@@ -3,62 +3,20 @@
  * Form-encoded bodies; every write carries an Idempotency-Key the workflow derives from the business
  * record (e.g. `deal-won/123/invoice`), so a retried or repeated call is the same call for Stripe.
  */
-import { z } from 'zod';
-import type { StripeCustomerInput, StripeInvoiceItemInput } from '../../integrations/deal-won/mapping';
 import type { HttpClient } from '../../http/client';
-
-export const stripeCustomerSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('customer'),
-    email: z.string().nullable(),
-    name: z.string().nullish(),
-    address: z
-      .object({
-        line1: z.string().nullish(),
-        line2: z.string().nullish(),
-        city: z.string().nullish(),
-        state: z.string().nullish(),
-        postal_code: z.string().nullish(),
-        country: z.string().nullish(),
-      })
-      .nullish(),
-    metadata: z.record(z.string(), z.string()).optional(),
-  })
-  .loose();
-export type StripeCustomer = z.infer<typeof stripeCustomerSchema>;
-export type StripeAddress = NonNullable<StripeCustomer['address']>;
-
-const stripeListSchema = <T extends z.ZodType>(item: T) =>
-  z.object({ object: z.enum(['list', 'search_result']), data: z.array(item), has_more: z.boolean() });
-
-export const stripeInvoiceItemSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('invoiceitem'),
-    amount: z.number(),
-    currency: z.string(),
-    customer: z.string(),
-    invoice: z.string().nullable(),
-  })
-  .loose();
-export type StripeInvoiceItem = z.infer<typeof stripeInvoiceItemSchema>;
-
-export const stripeInvoiceSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('invoice'),
-    customer: z.string(),
-    status: z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']),
-    amount_due: z.number(),
-    currency: z.string(),
-    number: z.string().nullable(),
-    hosted_invoice_url: z.string().nullish(),
-  })
-  .loose();
-export type StripeInvoice = z.infer<typeof stripeInvoiceSchema>;
-
-const deletedSchema = z.object({ id: z.string(), deleted: z.literal(true) }).loose();
+import {
+  StripeAddress,
+  StripeCustomer,
+  StripeCustomerInput,
+  stripeCustomerSchema,
+  stripeDeletedSchema,
+  StripeInvoice,
+  StripeInvoiceItem,
+  StripeInvoiceItemInput,
+  stripeInvoiceItemSchema,
+  stripeInvoiceSchema,
+  stripeListSchema,
+} from './schemas';
 
 export interface DraftInvoiceInput {
   customer: string;
@@ -76,6 +34,18 @@ export function createStripeActivities(http: HttpClient) {
       query: { email, limit: 1 },
       schema: stripeListSchema(stripeCustomerSchema),
     });
+
+  /** Already gone counts as done. */
+  const deleteObject = async (path: string) => {
+    const res = await http.request('stripe', {
+      method: 'DELETE',
+      path,
+      schema: stripeDeletedSchema,
+      nullOn: [404],
+      idempotencyKey: false, // DELETE is idempotent by nature; Stripe ignores keys on it
+    });
+    return { deleted: res !== null };
+  };
 
   return {
     /**
@@ -191,26 +161,12 @@ export function createStripeActivities(http: HttpClient) {
 
     /** Compensation for a draft: Stripe only deletes drafts; already gone counts as done. */
     async deleteStripeDraftInvoice(invoiceId: string): Promise<{ deleted: boolean }> {
-      const res = await http.request('stripe', {
-        method: 'DELETE',
-        path: `/v1/invoices/${encodeURIComponent(invoiceId)}`,
-        schema: deletedSchema,
-        nullOn: [404],
-        idempotencyKey: false, // DELETE is idempotent by nature; Stripe ignores keys on it
-      });
-      return { deleted: res !== null };
+      return deleteObject(`/v1/invoices/${encodeURIComponent(invoiceId)}`);
     },
 
     /** Compensation for an item not (or no longer) on a finalized invoice. */
     async deleteStripeInvoiceItem(itemId: string): Promise<{ deleted: boolean }> {
-      const res = await http.request('stripe', {
-        method: 'DELETE',
-        path: `/v1/invoiceitems/${encodeURIComponent(itemId)}`,
-        schema: deletedSchema,
-        nullOn: [404],
-        idempotencyKey: false, // DELETE is idempotent by nature; Stripe ignores keys on it
-      });
-      return { deleted: res !== null };
+      return deleteObject(`/v1/invoiceitems/${encodeURIComponent(itemId)}`);
     },
 
     /** Compensation for a finalized (open) invoice: voiding keeps the numbered record, as accounting needs. */

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
+import type { StripeAddress } from './schemas';
 
 type Meta = Record<string, string>;
 
@@ -15,22 +16,16 @@ export interface SandboxStripeCustomer {
   email: string | null;
   name: string | null;
   phone: string | null;
-  address: StripeAddress | null;
+  address: SandboxStripeAddress | null;
   metadata: Meta;
   created: number;
 }
 
-export interface StripeAddress {
-  line1: string | null;
-  line2: string | null;
-  city: string | null;
-  state: string | null;
-  postal_code: string | null;
-  country: string | null;
-}
+/** Stripe's address hash as Stripe keeps it: every field present, null when not set. */
+export type SandboxStripeAddress = { [K in keyof StripeAddress]-?: string | null };
 
 /** Stripe replaces the address hash as a whole; omitted sub-fields become null. */
-function address(v: unknown): StripeAddress | null {
+function address(v: unknown): SandboxStripeAddress | null {
   if (!v || typeof v !== 'object') return null;
   const a = v as Record<string, unknown>;
   return {
@@ -202,12 +197,7 @@ export class StripeSandbox {
       if (this.injected('invoiceitem', res)) return;
       const b = req.body as Record<string, unknown>;
       const customer = str(b.customer);
-      if (!customer)
-        return stripeError(res, 400, {
-          code: 'parameter_missing',
-          message: 'Missing required param: customer.',
-          param: 'customer',
-        });
+      if (!customer) return paramMissing(res, 'customer');
       if (!this.customers.has(customer)) return missing(res, 'customer', customer, 'customer');
       const amount = Number(b.amount);
       if (!Number.isInteger(amount))
@@ -217,12 +207,7 @@ export class StripeSandbox {
           param: 'amount',
         });
       const currency = str(b.currency);
-      if (!currency)
-        return stripeError(res, 400, {
-          code: 'parameter_missing',
-          message: 'Missing required param: currency.',
-          param: 'currency',
-        });
+      if (!currency) return paramMissing(res, 'currency');
       const invoiceId = str(b.invoice);
       const invoice = invoiceId ? this.invoices.get(invoiceId) : undefined;
       if (invoiceId && !invoice) return missing(res, 'invoice', invoiceId, 'invoice');
@@ -289,20 +274,11 @@ export class StripeSandbox {
       if (this.injected('invoice', res)) return;
       const b = req.body as Record<string, unknown>;
       const customer = str(b.customer);
-      if (!customer)
-        return stripeError(res, 400, {
-          code: 'parameter_missing',
-          message: 'Missing required param: customer.',
-          param: 'customer',
-        });
+      if (!customer) return paramMissing(res, 'customer');
       if (!this.customers.has(customer)) return missing(res, 'customer', customer, 'customer');
       const collection = str(b.collection_method) ?? 'charge_automatically';
       if (collection === 'send_invoice' && b.days_until_due === undefined && b.due_date === undefined)
-        return stripeError(res, 400, {
-          message: 'Missing required param: days_until_due.',
-          param: 'days_until_due',
-          code: 'parameter_missing',
-        });
+        return paramMissing(res, 'days_until_due');
       const invoice: SandboxStripeInvoice = {
         id: newId('in'),
         object: 'invoice',
@@ -456,6 +432,10 @@ function str(v: unknown): string | null {
 function meta(v: unknown): Meta {
   if (!v || typeof v !== 'object') return {};
   return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)]));
+}
+
+function paramMissing(res: Response, param: string): void {
+  stripeError(res, 400, { code: 'parameter_missing', message: `Missing required param: ${param}.`, param });
 }
 
 function missing(res: Response, kind: string, id: string, param = 'id'): void {

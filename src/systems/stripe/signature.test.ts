@@ -21,7 +21,10 @@ const request = (headers: Headers, rawBody = body): SignedRequest => ({
 });
 const verify = (secrets: string, headers: Headers, rawBody = body) =>
   verdict(() =>
-    WEBHOOK_SOURCES.stripe.verify(request(headers, rawBody), loadConfig({ STRIPE_WEBHOOK_SECRETS: secrets })),
+    WEBHOOK_SOURCES.stripe.verify(
+      request(headers, rawBody),
+      loadConfig({ SWITCHBOARD_SANDBOX: 'true', STRIPE_WEBHOOK_SECRETS: secrets }),
+    ),
   );
 const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
 

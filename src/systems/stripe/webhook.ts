@@ -1,28 +1,7 @@
 /** Stripe webhooks: one event object per request, `{id, type, created, data: {object, previous_attributes}}`. */
-import { z } from 'zod';
 import { verifyStripeSignature } from './signature';
 import type { WebhookSourceDefinition } from '../kit/webhookSource';
-
-const stripeEventSchema = z
-  .object({
-    id: z.string().min(1),
-    type: z.string().min(1),
-    created: z.number(),
-    data: z
-      .object({
-        object: z
-          .object({
-            id: z.string().optional(),
-            customer: z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish(),
-          })
-          .loose(),
-        previous_attributes: z.record(z.string(), z.unknown()).optional(),
-      })
-      .loose(),
-  })
-  .loose();
-
-type StripeEvent = z.output<typeof stripeEventSchema>;
+import { StripeEvent, stripeEventSchema } from './schemas';
 
 /** The record is the event's object (customer.updated → the customer); an object without id names its customer. */
 function stripeRecordId(event: StripeEvent): string | undefined {

@@ -13,7 +13,7 @@ let zendesk: ReturnType<typeof createZendeskActivities>;
 
 beforeAll(async () => {
   const port = await freePort();
-  config = loadConfig({ SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
+  config = loadConfig({ SWITCHBOARD_SANDBOX: 'true', SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
   sandbox = await startSandbox({ port, config });
   zendesk = createZendeskActivities(new HttpClient({ systems: config.systems }));
 });
@@ -51,7 +51,11 @@ test('adding tags is repeatable and keeps the existing ones', async () => {
 });
 
 test("a wrong API token fails fast with Zendesk's message, the token kept out of it", async () => {
-  const wrong = loadConfig({ SANDBOX_PORT: String(sandbox.port), ZENDESK_API_TOKEN: 'wrong-zendesk-token' });
+  const wrong = loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
+    SANDBOX_PORT: String(sandbox.port),
+    ZENDESK_API_TOKEN: 'wrong-zendesk-token',
+  });
   const bad = createZendeskActivities(new HttpClient({ systems: wrong.systems }));
   const err = await bad.getZendeskTicket(1).catch((e: unknown) => e);
   expect(err).toMatchObject({ type: 'ApiRequestError', nonRetryable: true });

@@ -2,57 +2,28 @@
  * Zendesk Support API v2 (https://developer.zendesk.com/api-reference/ticketing/): tickets, users, tags.
  * Basic auth as `{email}/token:{api_token}`; the base URL stands for `https://{subdomain}.zendesk.com`.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { HttpClient } from '../../http/client';
-
-export const zendeskTicketSchema = z
-  .object({
-    id: z.number().int(),
-    subject: z.string().nullish(),
-    status: z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed']),
-    requester_id: z.number().int(),
-    tags: z.array(z.string()).default([]),
-    updated_at: z.string().optional(),
-  })
-  .loose();
-export type ZendeskTicket = z.infer<typeof zendeskTicketSchema>;
-
-export const zendeskUserSchema = z
-  .object({
-    id: z.number().int(),
-    name: z.string(),
-    email: z.string().nullish(),
-    locale: z.string().optional(),
-  })
-  .loose();
-export type ZendeskUser = z.infer<typeof zendeskUserSchema>;
-
-function numericId(value: string | number): string {
-  const s = String(value);
-  if (!/^\d+$/.test(s)) throw new TypeError(`not a Zendesk id: ${s.slice(0, 40)}`);
-  return s;
-}
+import { numericId } from '../kit/ids';
+import { ZendeskTicket, ZendeskUser, zendeskResponses } from './schemas';
 
 export function createZendeskActivities(http: HttpClient) {
+  /** A resource, or null when Zendesk no longer has it (deleted). */
+  const readOne = <S extends z.ZodType>(path: string, schema: S) =>
+    http.request('zendesk', { method: 'GET', path, schema, nullOn: [404] });
+
   return {
     /** The ticket as it is now, or null when it was deleted. */
     async getZendeskTicket(ticketId: string | number): Promise<ZendeskTicket | null> {
-      const res = await http.request('zendesk', {
-        method: 'GET',
-        path: `/api/v2/tickets/${numericId(ticketId)}.json`,
-        schema: z.object({ ticket: zendeskTicketSchema }),
-        nullOn: [404],
-      });
+      const res = await readOne(
+        `/api/v2/tickets/${numericId(ticketId, 'Zendesk')}.json`,
+        zendeskResponses.ticket,
+      );
       return res?.ticket ?? null;
     },
 
     async getZendeskUser(userId: string | number): Promise<ZendeskUser | null> {
-      const res = await http.request('zendesk', {
-        method: 'GET',
-        path: `/api/v2/users/${numericId(userId)}.json`,
-        schema: z.object({ user: zendeskUserSchema }),
-        nullOn: [404],
-      });
+      const res = await readOne(`/api/v2/users/${numericId(userId, 'Zendesk')}.json`, zendeskResponses.user);
       return res?.user ?? null;
     },
 
@@ -60,9 +31,9 @@ export function createZendeskActivities(http: HttpClient) {
     async addZendeskTicketTags(ticketId: string | number, tags: string[]): Promise<string[]> {
       const res = await http.request('zendesk', {
         method: 'PUT',
-        path: `/api/v2/tickets/${numericId(ticketId)}/tags.json`,
+        path: `/api/v2/tickets/${numericId(ticketId, 'Zendesk')}/tags.json`,
         json: { tags },
-        schema: z.object({ tags: z.array(z.string()) }),
+        schema: zendeskResponses.tags,
       });
       return res.tags;
     },

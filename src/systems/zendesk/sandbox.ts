@@ -6,15 +6,14 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import express, { Response, Router } from 'express';
-
-export type ZendeskStatus = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed';
+import type { ZendeskTicketStatus } from './schemas';
 
 export interface SandboxZendeskTicket {
   id: number;
   url: string;
   subject: string;
   description: string;
-  status: ZendeskStatus;
+  status: ZendeskTicketStatus;
   requester_id: number;
   submitter_id: number;
   assignee_id: number | null;

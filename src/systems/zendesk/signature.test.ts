@@ -23,7 +23,7 @@ const verify = (secrets: string, headers: Headers, rawBody = body) =>
   verdict(() =>
     WEBHOOK_SOURCES.zendesk.verify(
       request(headers, rawBody),
-      loadConfig({ ZENDESK_WEBHOOK_SECRETS: secrets }),
+      loadConfig({ SWITCHBOARD_SANDBOX: 'true', ZENDESK_WEBHOOK_SECRETS: secrets }),
     ),
   );
 

@@ -7,11 +7,10 @@
 import {
   anySecretMatches,
   decodeSignature,
-  header,
   hmacSha256,
-  SignatureError,
   SignedRequest,
-  withinTolerance,
+  TimestampedSignatureScheme,
+  verifyTimestampedSignature,
 } from '../kit/hmac';
 
 export const ZENDESK_TOLERANCE_MS = 5 * 60 * 1000;
@@ -24,23 +23,16 @@ export function zendeskTimestampMs(value: string): number {
 }
 
 export function verifyZendeskSignature(req: SignedRequest, secrets: string[], now = Date.now()): void {
-  const value = header(req.headers, 'x-zendesk-webhook-signature');
-  const timestamp = header(req.headers, 'x-zendesk-webhook-signature-timestamp');
-  if (!value || !timestamp) {
-    throw new SignatureError(
-      'missing_signature',
-      'X-Zendesk-Webhook-Signature and X-Zendesk-Webhook-Signature-Timestamp are required',
-    );
-  }
-  if (!withinTolerance(zendeskTimestampMs(timestamp), ZENDESK_TOLERANCE_MS, now)) {
-    throw new SignatureError(
-      'stale_signature',
-      'X-Zendesk-Webhook-Signature-Timestamp is outside the 5-minute tolerance',
-    );
-  }
-  const received = decodeSignature(value, 'base64');
-  const base = Buffer.concat([Buffer.from(timestamp), req.rawBody]);
-  if (!received || !anySecretMatches(secrets, (s) => hmacSha256(s, base), [received])) {
-    throw new SignatureError('invalid_signature', 'X-Zendesk-Webhook-Signature does not match');
-  }
+  const scheme: TimestampedSignatureScheme = {
+    signatureHeader: 'X-Zendesk-Webhook-Signature',
+    timestampHeader: 'X-Zendesk-Webhook-Signature-Timestamp',
+    toleranceMs: ZENDESK_TOLERANCE_MS,
+    timestampMs: zendeskTimestampMs,
+    matches: (value, timestamp) => {
+      const received = decodeSignature(value, 'base64');
+      const base = Buffer.concat([Buffer.from(timestamp), req.rawBody]);
+      return received !== undefined && anySecretMatches(secrets, (s) => hmacSha256(s, base), [received]);
+    },
+  };
+  verifyTimestampedSignature(req, scheme, now);
 }

@@ -1,22 +1,7 @@
 /** Zendesk event webhooks: `{id, type, time, subject, detail, event}`; a ticket event names its ticket in detail.id. */
-import { z } from 'zod';
 import { verifyZendeskSignature } from './signature';
 import type { WebhookSourceDefinition } from '../kit/webhookSource';
-
-const recordRef = z.object({ id: z.union([z.string(), z.number()]) }).loose();
-
-const zendeskEventSchema = z
-  .object({
-    id: z.union([z.string().min(1), z.number()]),
-    type: z.string().min(1),
-    time: z.string().optional(),
-    detail: recordRef.optional(),
-  })
-  .loose()
-  .refine((e) => !/(^|:)ticket\./.test(e.type) || e.detail !== undefined, {
-    message: 'a ticket event names its ticket in detail.id',
-    path: ['detail'],
-  });
+import { zendeskEventSchema } from './schemas';
 
 export const zendeskSource: WebhookSourceDefinition<typeof zendeskEventSchema> = {
   name: 'zendesk',

@@ -1,0 +1,157 @@
+/** contact-sync's branches with stubbed HubSpot and Mailchimp, on the time-skipping test server. */
+import { useWorkflowHarness, WorkflowRun } from '../../../test/helpers/workflowHarness';
+import { ContactEvent, contactEventSignal, contactSync, ContactSyncInput } from './workflow';
+
+const harness = useWorkflowHarness();
+
+const LIST = 'list-1';
+const contact = (email: string, firstname = 'Ada') => ({ id: '42', properties: { email, firstname } });
+const event = (eventId: string, eventType = 'contact.propertyChange'): ContactEvent => ({
+  eventId,
+  eventType,
+  occurredAt: 0,
+});
+
+let n = 0;
+function startWith(run: WorkflowRun, first: ContactEvent, input: Partial<ContactSyncInput> = {}) {
+  return run.client.workflow.signalWithStart(contactSync, {
+    taskQueue: run.taskQueue,
+    workflowId: `contact-sync/hubspot/contact-42-${++n}`,
+    args: [{ contactId: '42', listId: LIST, idleTimeout: '1h', ...input }],
+    signal: contactEventSignal,
+    signalArgs: [first],
+  });
+}
+
+test('a created contact is read from HubSpot and upserted; the run closes after the idle timeout', () =>
+  harness.run(
+    {
+      getHubspotContact: async () => contact(' Ada@Example.com '),
+      upsertMailchimpMember: async () => ({ id: 'm1', status: 'subscribed' }),
+    },
+    async (run) => {
+      const handle = await startWith(run, event('e1', 'contact.creation'));
+      await expect(handle.result()).resolves.toMatchObject({
+        contactId: '42',
+        eventsApplied: 1,
+        syncs: 1,
+        lastOutcome: 'member m1 subscribed',
+      });
+      expect(run.names()).toEqual(['getHubspotContact', 'upsertMailchimpMember']);
+      expect(run.argsOf('upsertMailchimpMember')).toEqual([
+        [
+          LIST,
+          {
+            email_address: 'ada@example.com',
+            status_if_new: 'subscribed',
+            merge_fields: { FNAME: 'Ada' },
+          },
+        ],
+      ]);
+      // Nothing else arrived: the run waited its idle hour (skipped) and completed.
+      const { startTime, closeTime } = await handle.describe();
+      expect(closeTime!.getTime() - startTime.getTime()).toBeGreaterThanOrEqual(3600_000);
+    },
+  ));
+
+test('a contact HubSpot no longer returns is archived in Mailchimp by its last synced email', () =>
+  harness.run(
+    {
+      getHubspotContact: async () => null,
+      archiveMailchimpMember: async () => ({ archived: true }),
+    },
+    async (run) => {
+      const handle = await startWith(run, event('e1', 'contact.deletion'), {
+        lastSyncedEmail: 'ada@example.com',
+      });
+      await expect(handle.result()).resolves.toMatchObject({
+        lastOutcome: 'contact deleted in HubSpot: member archived',
+      });
+      expect(run.argsOf('getHubspotContact')).toEqual([['42']]);
+      expect(run.argsOf('archiveMailchimpMember')).toEqual([[LIST, 'ada@example.com']]);
+    },
+  ));
+
+test('a deleted contact this run never synced is archived by the email of the archived HubSpot record', () =>
+  harness.run(
+    {
+      getHubspotContact: async (_id, opts) => (opts?.archived ? contact('Old@Example.com') : null),
+      archiveMailchimpMember: async () => ({ archived: false }),
+    },
+    async (run) => {
+      const handle = await startWith(run, event('e1', 'contact.deletion'));
+      await expect(handle.result()).resolves.toMatchObject({
+        lastOutcome: 'contact deleted in HubSpot: no member to archive',
+      });
+      expect(run.argsOf('getHubspotContact')).toEqual([['42'], ['42', { archived: true }]]);
+      expect(run.argsOf('archiveMailchimpMember')).toEqual([[LIST, 'old@example.com']]);
+    },
+  ));
+
+test('a GDPR privacy deletion erases the member permanently, without reading HubSpot', () =>
+  harness.run({ deleteMailchimpMemberPermanently: async () => ({ deleted: true }) }, async (run) => {
+    const handle = await startWith(run, event('e1', 'contact.privacyDeletion'), {
+      lastSyncedEmail: 'ada@example.com',
+    });
+    await expect(handle.result()).resolves.toMatchObject({
+      lastOutcome: 'privacy deletion: member permanently deleted',
+    });
+    expect(run.names()).toEqual(['deleteMailchimpMemberPermanently']);
+    expect(run.argsOf('deleteMailchimpMemberPermanently')).toEqual([[LIST, 'ada@example.com']]);
+  }));
+
+test('a privacy deletion whose email is unknown alerts a person instead of guessing', () =>
+  harness.run({ raiseRunFailureAlert: async () => ({ delivered: true }) }, async (run) => {
+    const handle = await startWith(run, event('e1', 'contact.privacyDeletion'));
+    await expect(handle.result()).resolves.toMatchObject({
+      syncs: 1,
+      lastOutcome: 'privacy deletion: email not known to this run; a person was alerted to erase the member',
+    });
+    expect(run.names()).toEqual(['raiseRunFailureAlert']);
+    expect(run.argsOf('raiseRunFailureAlert')[0][0]).toMatchObject({
+      integration: 'contact-sync',
+      recordId: '42',
+      error: expect.stringContaining(`Mailchimp member in list ${LIST} was not erased`),
+    });
+  }));
+
+test('events arriving one after another are applied in order; a redelivered event is dropped', () => {
+  const states = [contact('ada@example.com'), contact('ada.lovelace@example.com'), null];
+  return harness.run(
+    {
+      getHubspotContact: async () => states.shift(),
+      upsertMailchimpMember: async (_list, member) => ({ id: member.email_address, status: 'subscribed' }),
+      archiveMailchimpMember: async () => ({ archived: true }),
+    },
+    async (run) => {
+      const handle = await startWith(run, event('e1', 'contact.creation'));
+      // Each signal goes out once the previous batch is being synced, so each is a batch of its own.
+      await run.called('getHubspotContact', 1);
+      await handle.signal(contactEventSignal, event('e2'));
+      await run.called('getHubspotContact', 2);
+      await handle.signal(contactEventSignal, event('e1', 'contact.creation'));
+      await handle.signal(contactEventSignal, event('e3', 'contact.deletion'));
+
+      await expect(handle.result()).resolves.toMatchObject({
+        eventsApplied: 3,
+        syncs: 3,
+        duplicatesIgnored: 1,
+        lastOutcome: 'contact deleted in HubSpot: member archived',
+      });
+      expect(run.names()).toEqual([
+        'getHubspotContact',
+        'upsertMailchimpMember',
+        'getHubspotContact',
+        'upsertMailchimpMember',
+        'getHubspotContact',
+        'archiveMailchimpMember',
+      ]);
+      expect(run.argsOf('upsertMailchimpMember').map(([, m]) => m)).toMatchObject([
+        { email_address: 'ada@example.com' },
+        { email_address: 'ada.lovelace@example.com' },
+      ]);
+      // The deletion archives the newest email this run wrote, not the first one.
+      expect(run.argsOf('archiveMailchimpMember')).toEqual([[LIST, 'ada.lovelace@example.com']]);
+    },
+  );
+});
