@@ -10,6 +10,7 @@ import * as addressPropagation from './address-propagation';
 import * as contactFullSync from './contact-full-sync';
 import * as contactSync from './contact-sync';
 import * as dealWon from './deal-won';
+import * as githubIssueToSlack from './github-issue-to-slack';
 import type { InboundEvent, IntegrationDefinition } from './kit/types';
 import * as orderFulfillment from './order-fulfillment';
 import * as ticketSurvey from './ticket-survey';
@@ -22,6 +23,7 @@ export const INTEGRATIONS = {
   addressPropagation,
   orderFulfillment,
   ticketSurvey,
+  githubIssueToSlack,
 };
 
 type Folders = typeof INTEGRATIONS;
