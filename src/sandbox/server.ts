@@ -11,6 +11,7 @@ import express, { Router } from 'express';
 import type { AuthConfig, Config } from '../config';
 import { AlertReceiver } from './alerts';
 import { ERROR_BODIES, FaultInjector } from './faults';
+import { GithubSandbox } from '../systems/github/sandbox';
 import { HubspotSandbox } from '../systems/hubspot/sandbox';
 import { MailchimpSandbox } from '../systems/mailchimp/sandbox';
 import { MandrillSandbox } from '../systems/mandrill/sandbox';
@@ -51,6 +52,7 @@ export interface Sandbox {
   shipbob: ShipbobSandbox;
   zendesk: ZendeskSandbox;
   mandrill: MandrillSandbox;
+  github: GithubSandbox;
   recorders: Record<string, RequestRecorder>;
   faults: Record<string, FaultInjector>;
   alerts: AlertReceiver;
@@ -121,8 +123,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/zendesk`,
   });
   const mandrill = new MandrillSandbox({ apiKey: expectedCredential(systems.mandrill.auth) });
+  const github = new GithubSandbox({
+    webhookSecret: webhookSecrets.github[0],
+    webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/github`,
+  });
 
-  for (const standIn of [hubspot, shopify, shipbob, zendesk]) standIn.offsetIds(opts.idOffset ?? 0);
+  for (const standIn of [hubspot, shopify, shipbob, zendesk, github]) standIn.offsetIds(opts.idOffset ?? 0);
 
   // Every stand-in, registered once: add a system here and it gets its recorder and routes.
   const standIns: SandboxSystem[] = [
@@ -134,6 +140,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     { name: 'shipbob', router: () => shipbob.router(), controlRouter: () => shipbob.controlRouter() },
     { name: 'zendesk', router: () => zendesk.router(), controlRouter: () => zendesk.controlRouter() },
     { name: 'mandrill', router: () => mandrill.router(), controlRouter: () => mandrill.controlRouter() },
+    { name: 'github', router: () => github.router(), controlRouter: () => github.controlRouter() },
   ];
 
   const app = express();
@@ -178,6 +185,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     shipbob,
     zendesk,
     mandrill,
+    github,
     recorders,
     faults,
     alerts,
