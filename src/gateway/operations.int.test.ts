@@ -32,7 +32,8 @@ afterAll(async () => {
 });
 
 /** A request from "another machine" (through a loopback proxy): the sandbox's open door is shut to it. */
-const REMOTE = { 'x-forwarded-for': '203.0.113.7' };
+// A browser elsewhere: it asks for HTML, so a refusal is the login form.
+const REMOTE = { 'x-forwarded-for': '203.0.113.7', accept: 'text/html' };
 
 async function get(path: string, headers: Record<string, string> = {}) {
   const res = await fetch(stack.gatewayUrl + path, { headers, redirect: 'manual' });

@@ -15,7 +15,7 @@ import { progressQuery, RunProgress } from '../integrations/kit/progress';
 import { withTemporalDeadline as withDeadline } from '../runtime/calls';
 import { runUrl } from '../systems/alerts/api';
 import { accessOf, KEY_COOKIE, presentedKey, requireApiKey } from './auth';
-import { badRequest, methodNotAllowed, notFound, temporalCallFailed } from './errors';
+import { badRequest, HttpError, methodNotAllowed, notFound, temporalCallFailed } from './errors';
 import { escape } from './integrations';
 import { failureOf, listRuns } from './runs';
 import { IntegrationStats, runListQuerySchema, RunSummary } from './schemas';
@@ -75,6 +75,11 @@ ${opts.refresh ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">\n` : 
 </head><body>
 ${body}
 </body></html>`;
+}
+
+/** Only a client that asks for HTML by name (a browser) gets HTML errors; any other, JSON. */
+function wantsHtml(req: Request): boolean {
+  return /\btext\/html\b/.test(req.get('accept') ?? '');
 }
 
 export function formatDuration(ms: number | null): string {
@@ -278,12 +283,18 @@ export function operationsRouter(deps: OperationsDeps): Router {
     if (!integration) throw notFound('unknown_integration', `no integration "${id}"`);
     return integration;
   };
-  const deny = (res: express.Response, req: Request, reason: string) =>
+  // A browser (it asks for HTML) gets the login form; any other client the API's JSON error.
+  const deny = (res: express.Response, req: Request, reason: string) => {
+    if (!wantsHtml(req))
+      throw new HttpError(401, 'missing_api_key', `${reason} Send Authorization: Bearer <api key>.`, {
+        'WWW-Authenticate': 'Bearer realm="switchboard"',
+      });
     res
       .status(401)
       .set('Cache-Control', 'no-store')
       .type('html')
       .send(loginHtml(reason, safeNext(req.originalUrl), config.sandbox.enabled));
+  };
 
   router.get('/', async (req, res) => {
     const access = pageAccess(req, config);
@@ -391,6 +402,7 @@ export function operationsRouter(deps: OperationsDeps): Router {
     const key = typeof body.key === 'string' ? body.key.trim() : '';
     const next = safeNext(body.next);
     if (!key || !accessOf(key, config)) {
+      if (!wantsHtml(req)) throw new HttpError(401, 'invalid_api_key', 'the API key is not valid');
       res
         .status(401)
         .set('Cache-Control', 'no-store')

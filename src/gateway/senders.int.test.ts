@@ -171,7 +171,7 @@ test.each(deliveries().map((d) => [d.source, d.eventType]))(
         ],
       });
       const run = await stack.client.workflow.getHandle(d.workflowId).describe();
-      expect(run.type).toBe(findIntegration(d.integration!)!.workflow);
+      expect(run.type).toBe(findIntegration(d.integration!)!.workflow.name);
     } else {
       // No integration subscribes: 202 so the sender stops retrying, the event marked ignored.
       expect(res.body).toEqual({
