@@ -24,6 +24,8 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { resolveTemporalCli } from '../../src/runtime/cli';
+import type { SystemSettings } from '../../src/systems/kit/settings';
+import { SYSTEM_SETTINGS } from '../../src/systems/settings';
 import {
   cleanupAll,
   ensurePostgres,
@@ -125,6 +127,11 @@ function productionEnv(ports: { gateway: number; sandbox: number; relay: number 
     SHOPIFY_RATE_LIMIT_PER_SECOND: '10',
     SLACK_RATE_LIMIT_PER_SECOND: '5',
   };
+  // A system added since (npm run new-system): its stand-in's base URL, a random credential.
+  for (const [system, module] of Object.entries(SYSTEM_SETTINGS as Record<string, SystemSettings>))
+    for (const [key, s] of Object.entries(module.settings))
+      if (s.required && s.default === undefined && env[s.env] === undefined)
+        env[s.env] = key === 'baseUrl' ? `${sandbox}/${system}` : b64url(24);
   return env;
 }
 
@@ -314,7 +321,7 @@ async function deliverTwice(gateway: string, kind: Kind, label: string, d: Deliv
  * Workflow tasks the workers' own code failed (the SDK logs each; the run is stuck, not failed, so no
  * visibility query sees it): a broken workflow bundle, a non-determinism error, a bug in a workflow.
  */
-function workflowTaskFailures(workers: Proc[]): { count: number; first?: string } {
+function workflowTaskFailures(workers: Proc[]): { count: number; first?: string; runId?: string } {
   let count = 0;
   let first: string | undefined;
   for (const w of workers)
@@ -324,7 +331,59 @@ function workflowTaskFailures(workers: Proc[]): { count: number; first?: string 
         // eslint-disable-next-line no-control-regex
         first ??= line.replace(/\x1b\[[0-9;]*m/g, '').slice(0, 400);
       }
-  return { count, first };
+  return { count, first, runId: first && /run_id=([0-9a-f-]+)/.exec(first)?.[1] };
+}
+
+/**
+ * What a failed workflow task said, in clear: its failure is encrypted (PAYLOAD_CODEC_KEY), so it is read
+ * from the run's history and decoded by the gateway's codec endpoint, as the Web UI would.
+ */
+async function explainWorkflowTaskFailure(world: World, runId: string): Promise<string> {
+  try {
+    const { executions } = await world.client.workflowService.listWorkflowExecutions({
+      namespace: NAMESPACE,
+      query: `RunId = "${runId}"`,
+    });
+    const workflowId = executions[0]?.execution?.workflowId;
+    if (!workflowId) return `run ${runId} not found`;
+    const history = await world.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const failure = history.events?.find((e) => e.workflowTaskFailedEventAttributes?.failure)
+      ?.workflowTaskFailedEventAttributes?.failure;
+    const encoded = failure?.encodedAttributes;
+    if (!encoded) return `${workflowId}: ${failure?.message ?? 'no failure in its history yet'}`;
+    const b64 = (b?: Uint8Array | null) => Buffer.from(b ?? []).toString('base64');
+    const decoded = await json<{ payloads: { data?: string }[] }>(`${world.gateway}/codec/decode`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${world.env.API_KEYS}` },
+      json: {
+        payloads: [
+          {
+            metadata: Object.fromEntries(Object.entries(encoded.metadata ?? {}).map(([k, v]) => [k, b64(v)])),
+            data: b64(encoded.data),
+          },
+        ],
+      },
+    });
+    const clear = JSON.parse(Buffer.from(decoded.payloads[0]?.data ?? '', 'base64').toString('utf8')) as {
+      message?: string;
+      stack_trace?: string;
+    };
+    const stack = (clear.stack_trace ?? '').split('\n').slice(0, 6).join('\n');
+    return `${workflowId}: ${clear.message ?? '?'}\n${stack}`;
+  } catch (err) {
+    return `(could not decode it: ${(err as Error).message})`;
+  }
+}
+
+/**
+ * Activities whose result the worker could not report (the server was down): Temporal runs them again
+ * after their start-to-close timeout, so each must be idempotent or it acts twice.
+ */
+function lostCompletions(workers: Proc[]): number {
+  return workers.reduce(
+    (n, w) => n + (w.output().match(/Network error while completing activity/g)?.length ?? 0),
+    0,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -637,7 +696,9 @@ async function burst(
       const broken = workflowTaskFailures(world.workers);
       if (broken.count >= 20)
         throw new Error(
-          `workflow code fails in the workers (${broken.count} workflow tasks failed): ${broken.first}`,
+          `workflow code fails in the workers (${broken.count} workflow tasks failed): ${
+            broken.runId ? await explainWorkflowTaskFailure(world, broken.runId) : broken.first
+          }`,
         );
       if (Date.now() > deadline)
         throw new Error(`only ${shipped.size}/${COUNTS.orders} orders reached ShipBob`);
@@ -885,7 +946,8 @@ async function verify(world: World, expected: Expected): Promise<Verdict> {
       `survey email for ticket ${t.ticketId}`,
       emails.filter((m) => m.to.email === t.email).length,
       1,
-      ticket.ticket.tags.includes('csat_survey_sent'),
+      // The survey-sent tag (`survey-sent`, formerly `csat_survey_sent`) is what stops a second survey.
+      ticket.ticket.tags.some((t) => /survey[-_]sent$/.test(t)),
     );
   }
 
@@ -933,7 +995,9 @@ async function verify(world: World, expected: Expected): Promise<Verdict> {
   const taskFailures = workflowTaskFailures(world.workers);
   if (taskFailures.count > 0)
     problems.push(
-      `${taskFailures.count} workflow task(s) failed in worker code, first: ${taskFailures.first}`,
+      `${taskFailures.count} workflow task(s) failed in worker code, first: ${
+        taskFailures.runId ? await explainWorkflowTaskFailure(world, taskFailures.runId) : taskFailures.first
+      }`,
     );
   if (closedBadly > 0) problems.push(`${closedBadly} run(s) failed, timed out, were terminated or cancelled`);
   const notes = [
@@ -1041,6 +1105,11 @@ async function main(): Promise<void> {
           ', ',
         )}; ${stats.duplicateAnswers} event answers "duplicate"; ${stats.missingRetryAfter} 503s without Retry-After`,
     );
+    const lost = lostCompletions(world.workers);
+    if (lost > 0)
+      log(
+        `${lost} activity result(s) could not be reported while Temporal was down: Temporal ran them again`,
+      );
     for (const p of [...settled.problems, ...stats.rejected.map((r) => `not accepted: ${r}`)].slice(0, 25))
       log(`  ${p}`);
     if (stats.ignoredEvents > 0) log(`  ${stats.ignoredEvents} event(s) answered "ignored"`);
