@@ -51,7 +51,14 @@ export async function openLoop(opts: {
   send: (i: number) => Promise<Outcome>;
   /** Called about once a second while requests go out (samples memory, progress). */
   onSecond?: (elapsedS: number) => void;
+  /**
+   * At most this many requests in flight (default: 5 s of arrivals): a request due while the server
+   * already holds that many is not sent and counts as an error. The machine is shared, and a server that
+   * fell minutes behind has failed the test already.
+   */
+  maxInFlight?: number;
 }): Promise<OpenLoopResult> {
+  const maxInFlight = opts.maxInFlight ?? Math.max(100, Math.round(opts.rate * 5));
   const total = Math.max(1, Math.round(opts.rate * opts.durationS));
   const latencies: number[] = [];
   const errorKinds: Record<string, number> = {};
@@ -62,6 +69,10 @@ export async function openLoop(opts: {
   let i = 0;
   let nextTick = 1;
   const fire = (n: number, due: number) => {
+    if (inFlight.size >= maxInFlight) {
+      errorKinds['not sent: too many in flight'] = (errorKinds['not sent: too many in flight'] ?? 0) + 1;
+      return;
+    }
     const p = opts
       .send(n)
       .catch((err: Error) => `exception: ${err.message.slice(0, 80)}`)
@@ -166,6 +177,7 @@ export function post(
         method: 'POST',
         agent: keepAliveAgent,
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        timeout: 30_000,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -174,6 +186,7 @@ export function post(
         res.on('error', reject);
       },
     );
+    req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
     req.on('error', reject);
     req.end(body);
   });

@@ -18,6 +18,8 @@ export interface StackOptions {
   logFile: string;
   /** Settings on top of npm start's defaults (e.g. raised API rate limits). */
   env?: Record<string, string>;
+  /** Extra node flags (e.g. --cpu-prof to see where the stack spends its time). */
+  nodeArgs?: string[];
 }
 
 export interface ProcessMemory {
@@ -57,10 +59,12 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   delete env.TEMPORAL_ADDRESS;
   delete env.SWITCHBOARD_SANDBOX;
   delete env.NODE_ENV;
-  const args =
-    opts.entry === 'dist'
+  const args = [
+    ...(opts.nodeArgs ?? []),
+    ...(opts.entry === 'dist'
       ? [path.join(ROOT, 'dist', 'dev.js')]
-      : ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'dev.ts')];
+      : ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'dev.ts')]),
+  ];
   const log = openSync(opts.logFile, 'a');
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
   closeSync(log);

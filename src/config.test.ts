@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig, PUBLISHED_SANDBOX_SECRETS, SANDBOX_API_KEY } from './config';
+import type { SystemSettings } from './systems/kit/settings';
+import { SYSTEM_SETTINGS } from './systems/settings';
 
 const SANDBOX = { SWITCHBOARD_SANDBOX: 'true' };
 const CODEC_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -32,6 +34,12 @@ function realEnv(): Record<string, string> {
     'SHIPBOB',
   ])
     env[`${system}_BASE_URL`] = `https://${system.toLowerCase()}.example.com`;
+  // A system added since (npm run new-system): each required setting gets a value it accepts.
+  for (const module of Object.values(SYSTEM_SETTINGS as Record<string, SystemSettings>))
+    for (const s of Object.values(module.settings))
+      if (s.required && s.default === undefined && env[s.env] === undefined)
+        env[s.env] =
+          [s.example, 'a-production-credential-0001'].find((v) => v && s.schema.safeParse(v).success) ?? '';
   return env;
 }
 

@@ -7,14 +7,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as prettier from 'prettier';
+import { ScaffoldError } from './registry';
 import { SOURCE_RECIPES } from './sources';
 import { TARGET_RECIPES, type Names } from './targets';
 
+export { ScaffoldError };
+
 const ROOT = path.resolve(__dirname, '..', '..');
 const USAGE = 'usage: npm run new-integration -- <id> --from <system> --to <system>';
-
-export class ScaffoldError extends Error {}
 
 const camel = (id: string) => id.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const pascal = (id: string) => camel(id).replace(/^./, (c) => c.toUpperCase());
@@ -137,6 +137,8 @@ export const ${n.camel}Integration = defineIntegration({
 
 /** Generated code is written as Prettier would format it, so `npm run lint` passes untouched. */
 async function formatted(file: string, text: string): Promise<string> {
+  // Loaded when used: the checks (and their tests, under Jest's CommonJS runtime) never need Prettier.
+  const prettier = await import('prettier');
   const options = (await prettier.resolveConfig(file)) ?? {};
   return prettier.format(text, { ...options, filepath: file });
 }

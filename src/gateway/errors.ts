@@ -2,7 +2,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ZodError } from 'zod';
-import { isTemporalUnavailable } from '../runtime/calls';
+import { isTemporalUnavailable, refusedWorkflowInputOf } from '../runtime/calls';
+import { RunExistsError } from '../runtime/startRun';
 import { firstZodIssue } from '../systems/kit/zodIssue';
 
 export class HttpError extends Error {
@@ -11,6 +12,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More fields of the error body, e.g. the ids of the run a 409 is about. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -51,13 +54,26 @@ export const temporalUnavailable = (retryAfterSeconds = 5) =>
 
 /**
  * What a failed Temporal call means to the caller: unreachable → 503 + Retry-After (retry later, nothing
- * was accepted); a run that already exists → 409; anything else is our bug → rethrown, logged, 500.
+ * was accepted); a run that already exists → 409; a value Temporal refuses as the caller's (a too-long
+ * workflow id) → 400 invalid_workflow_input; anything else is our bug or configuration → rethrown, logged, 500.
  */
 export function temporalCallFailed(err: unknown): unknown {
   if (err instanceof HttpError) return err;
   if (isTemporalUnavailable(err)) return temporalUnavailable();
   if (err instanceof WorkflowExecutionAlreadyStartedError)
     return conflict('run_exists', `a run with workflow id "${err.workflowId}" is already open`);
+  if (err instanceof RunExistsError)
+    return new HttpError(
+      409,
+      'run_exists',
+      err.message,
+      {},
+      { workflowId: err.workflowId, runId: err.runId },
+    );
+  // A value of the request Temporal refuses (a workflow id over its length limit…): a retry would be refused
+  // the same way, so it is a 400 naming the value, not a 500 the sender retries for days.
+  const refused = refusedWorkflowInputOf(err);
+  if (refused) return badRequest('invalid_workflow_input', `${refused.field}: ${refused.reason}`);
   return err;
 }
 
@@ -82,6 +98,6 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
     res
       .status(e.status)
       .set(e.headers)
-      .json({ error: { code: e.code, message: e.message } });
+      .json({ error: { ...e.details, code: e.code, message: e.message } });
   };
 }

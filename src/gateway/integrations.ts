@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { CATALOG, IntegrationDefinition, settingsOf } from '../integrations/catalog';
-import { startRun } from '../runtime/startRun';
+import { startExclusiveRun, startRun } from '../runtime/startRun';
 import {
   badRequest,
   invalidInput,
@@ -178,7 +178,9 @@ export function manualRunRouter(deps: IntegrationsDeps): Router {
       const plan = integration.planManual(parsed.data, deps.config);
       let run;
       try {
-        run = await startRun(deps.client, deps.config.temporal.taskQueue, integration, plan, {
+        // A run that must not overlap another goes through its schedule (see startExclusiveRun).
+        const start = integration.triggers.schedule?.exclusive ? startExclusiveRun : startRun;
+        run = await start(deps.client, deps.config.temporal.taskQueue, integration, plan, {
           source: 'manual',
           eventType: 'manual',
         });

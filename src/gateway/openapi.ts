@@ -168,6 +168,14 @@ export function openApiDocument(catalog: readonly IntegrationDefinition[], sourc
         202: json(StartedRun, 'Started (or duplicate: true when that run exists)'),
         ...errors,
         403: json(Error, 'A read-only key'),
+        ...(integration.triggers.schedule?.exclusive
+          ? {
+              409: json(
+                Error,
+                'A run is open (scheduled or by hand): run_exists, with its workflowId and runId',
+              ),
+            }
+          : {}),
       },
     });
   }

@@ -146,7 +146,12 @@ export const integrationStatsSchema = z.object({
 export type IntegrationStats = z.infer<typeof integrationStatsSchema>;
 
 export const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    workflowId: z.string().optional().describe('run_exists: the open run that refused the start'),
+    runId: z.string().optional().describe('run_exists: the open run that refused the start'),
+  }),
 });
 
 export function isNotFound(err: unknown): boolean {

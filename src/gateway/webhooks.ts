@@ -6,6 +6,7 @@
  */
 import express, { Request, Router } from 'express';
 import type { Client } from '@temporalio/client';
+import { ZodError } from 'zod';
 import type { Config } from '../config';
 import {
   CATALOG,
@@ -28,6 +29,7 @@ import {
 import type { GatewayMetrics } from './metrics';
 import { WEBHOOK_SOURCES, WebhookSourceDefinition } from '../systems/webhooks';
 import { SignatureError } from '../systems/kit/hmac';
+import { firstZodIssue } from '../systems/kit/zodIssue';
 import type { SignedRequest } from '../systems/kit/hmac';
 
 export interface WebhookDeps {
@@ -69,7 +71,9 @@ function planRuns(events: InboundEvent[], catalog: readonly IntegrationDefinitio
       try {
         return { event, integration, plan: integration.planFor(event, config) };
       } catch (err) {
-        throw badRequest('invalid_event', `${event.eventType} ${event.eventId}: ${(err as Error).message}`);
+        // A schema the plan reads (GitHub's issues event) names the field it refused.
+        const why = err instanceof ZodError ? firstZodIssue(err, 'payload') : (err as Error).message;
+        throw badRequest('invalid_event', `${event.eventType} ${event.eventId}: ${why}`);
       }
     }),
   );

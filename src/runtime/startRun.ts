@@ -2,7 +2,12 @@
  * Hands a run to Temporal. Returns only once the server has durably accepted the start (or signal);
  * a repeated delivery of a `start` plan hits the same workflow id and reports `duplicate: true`.
  */
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import {
+  Client,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { IntegrationDefinition, StartPlan } from '../integrations/catalog';
 import { withTemporalDeadline } from './calls';
@@ -18,6 +23,17 @@ export interface StartedRun {
 export interface RunContext {
   source?: string;
   eventType?: string;
+}
+
+/** A start refused because a run that must not overlap it is open (the gateway answers 409 run_exists). */
+export class RunExistsError extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly runId: string | undefined,
+  ) {
+    super(`a run with workflow id "${workflowId}" is already open`);
+    this.name = 'RunExistsError';
+  }
 }
 
 export async function startRun(
@@ -54,11 +70,14 @@ export async function startRun(
           ...options,
           signal: plan.signal,
           signalArgs: plan.signalArgs,
-          workflowIdReusePolicy: plan.once ? WorkflowIdReusePolicy.REJECT_DUPLICATE : undefined,
+          // `once`: a record's run that completed has done its whole job, so a late event is a duplicate;
+          // one that failed, was cancelled, terminated or timed out did not, so the late event starts a
+          // new run that acts on it instead of being dropped.
+          workflowIdReusePolicy: plan.once ? WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY : undefined,
         });
         return started(handle.signaledRunId);
       } catch (err) {
-        // `once`: the record's run has closed; the event came too late to matter.
+        // `once`: the record's run completed; the event came too late to matter.
         if (plan.once && err instanceof WorkflowExecutionAlreadyStartedError) return duplicate;
         throw err;
       }
@@ -66,14 +85,86 @@ export async function startRun(
     try {
       const handle = await client.workflow.start(integration.workflow, {
         ...options,
-        // The id is the event's identity: a redelivery, even after the first run closed, is a duplicate.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        // By default the id is the event's identity: a redelivery, even after the first run closed, is a
+        // duplicate. `afterClose: 'allow'`: a closed run never blocks a later one.
+        workflowIdReusePolicy:
+          plan.afterClose === 'allow'
+            ? WorkflowIdReusePolicy.ALLOW_DUPLICATE
+            : WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       });
       return started(handle.firstExecutionRunId);
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return duplicate;
-      throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (plan.whileOpen !== 'conflict') return duplicate;
+      const open = await client.workflow
+        .getHandle(plan.workflowId)
+        .describe()
+        .catch(() => undefined);
+      throw new RunExistsError(plan.workflowId, open?.runId);
     }
   });
+}
+
+/**
+ * A by-hand start of an integration whose runs must never overlap (its schedule trigger is `exclusive`):
+ * refused with RunExistsError while any run of the integration is open, scheduled or by hand.
+ *
+ * With its schedule in place, the run is the schedule's own action ("trigger now" with overlap SKIP): the
+ * schedule then knows it, and skips its next firing while it runs, so neither kind can start over the
+ * other — the schedule orders the two, atomically. Without a schedule (interval off), the plan's fixed
+ * workflow id with `whileOpen: 'conflict'` keeps by-hand runs apart. In both cases a visibility query first
+ * finds a run that either way would miss (one started by hand while the schedule was off).
+ */
+export async function startExclusiveRun(
+  client: Client,
+  taskQueue: string,
+  integration: IntegrationDefinition,
+  plan: StartPlan,
+  context: RunContext,
+  { deadlineMs = 10_000 }: { deadlineMs?: number } = {},
+): Promise<StartedRun> {
+  const openRun = await withTemporalDeadline(client, async () => {
+    for await (const run of client.workflow.list({
+      query: `Integration = "${integration.id}" AND ExecutionStatus = "Running"`,
+      pageSize: 1,
+    }))
+      return run;
+    return undefined;
+  });
+  if (openRun) throw new RunExistsError(openRun.workflowId, openRun.runId);
+
+  const schedule = client.schedule.getHandle(integration.id);
+  const described = await withTemporalDeadline(client, () => schedule.describe()).catch((err) => {
+    if (err instanceof ScheduleNotFoundError) return undefined;
+    throw err;
+  });
+  if (!described) return startRun(client, taskQueue, integration, plan, context);
+
+  const actionsOf = (d: typeof described) => [
+    ...d.info.runningActions.map((a) => a.workflow),
+    ...d.info.recentActions.map((a) => a.action.workflow),
+  ];
+  const running = described.info.runningActions[0]?.workflow;
+  if (running) throw new RunExistsError(running.workflowId, running.firstExecutionRunId);
+  const known = new Set(actionsOf(described).map((a) => a.firstExecutionRunId));
+  await withTemporalDeadline(client, () => schedule.trigger(ScheduleOverlapPolicy.SKIP));
+  // The schedule takes the action asynchronously: its new run shows in its description moments later.
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    const now = await withTemporalDeadline(client, () => schedule.describe());
+    const ours = actionsOf(now).find((a) => !known.has(a.firstExecutionRunId));
+    if (ours)
+      return {
+        integration: integration.id,
+        workflowId: ours.workflowId,
+        runId: ours.firstExecutionRunId,
+        duplicate: false,
+      };
+    // The trigger was skipped: another start got in between, and it is the run that is open.
+    const other = now.info.runningActions[0]?.workflow;
+    if (other) throw new RunExistsError(other.workflowId, other.firstExecutionRunId);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the ${integration.id} schedule took no action within ${deadlineMs} ms of "trigger now"`);
 }

@@ -10,7 +10,7 @@ import type { ActivitiesBySystem } from '../systems/activities';
 import type { Config } from '../config';
 import { SYSTEMS, taskQueueFor } from '../systems/index';
 import { dataConverter } from './dataConverter';
-import { workflowEntry } from './workflowEntry';
+import { workflowSource } from './workflowBundle';
 
 export interface WorkerSetOptions {
   config: Config;
@@ -40,7 +40,7 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
   const integrationWorker = await Worker.create({
     ...common,
     taskQueue: config.temporal.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowEntry()),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : await workflowSource()),
     activities: activities.core,
   });
   const apiWorkers = await Promise.all(

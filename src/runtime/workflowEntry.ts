@@ -1,14 +1,17 @@
 /**
- * What the worker bundles: the catalog's workflow modules (`src/integrations/<id>/workflow.ts`), each
- * workflow exported under its name, and nothing else of the catalog. The SDK evaluates the bundle's
- * modules again for every workflow it starts (each run has its own module state), so the catalog's
- * definitions, settings and schemas, bundled through src/integrations/workflows.ts, were evaluated on
- * every new run's first workflow task: ~4× slower (measured: `npm run bench`, README "Performance").
+ * What the worker bundles: an entry written from the catalog when the worker starts, exporting each
+ * integration's workflow under its name, each loaded from its folder's workflow module only when a run of
+ * that type starts. The SDK evaluates the bundle's modules again for every run it starts (each run has
+ * its own module state), so what a bundle loads up front is paid by every new run's first workflow task.
+ * Measured here (CPU per new contact-sync run, 150 runs): the catalog-built src/integrations/workflows.ts
+ * (every definition, settings and schema) ~70 ms, the seven workflow modules ~50 ms, this entry (the
+ * run's own workflow module, zod included) ~15 ms over an empty workflow's.
  *
- * The entry is written from the catalog when the worker starts, so there is still no list to keep. If an
- * integration's workflow does not live in its folder's workflow module, the catalog-built entry is used.
+ * No list to keep: it is made from the catalog. If an integration's workflow does not live in its
+ * folder's workflow module, the catalog-built entry is used.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
@@ -46,11 +49,27 @@ function writeEntry(catalog: readonly IntegrationDefinition[]): string | undefin
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     if ((require(file) as Record<string, unknown>)[workflow.name] !== workflow) return undefined;
-    lines.push(`export { ${workflow.name} } from ${JSON.stringify(file)};`);
+    // Loaded when a run of this type starts: a run evaluates its own workflow's modules, not every one's.
+    lines.push(
+      `exports.${workflow.name} = function ${workflow.name}(...args) {`,
+      `  return require(${JSON.stringify(file)}).${workflow.name}(...args);`,
+      '};',
+    );
   }
+  const code = `${lines.join('\n')}\n`;
   try {
-    const entry = path.join(mkdtempSync(path.join(os.tmpdir(), 'switchboard-workflows-')), 'workflows.js');
-    writeFileSync(entry, `${lines.join('\n')}\n`);
+    // Named by its content: every process with the same code shares one file, written atomically.
+    const dir = path.join(os.tmpdir(), 'switchboard-workflows');
+    const entry = path.join(
+      dir,
+      `workflows-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`,
+    );
+    if (!existsSync(entry)) {
+      mkdirSync(dir, { recursive: true });
+      const partial = `${entry}.${process.pid}.tmp`;
+      writeFileSync(partial, code);
+      renameSync(partial, entry);
+    }
     return entry;
   } catch {
     return undefined; // no writable temporary directory

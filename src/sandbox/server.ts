@@ -100,7 +100,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     botToken: expectedCredential(systems.slack.auth),
     channels: slackChannelsIn(opts.config),
   });
-  const stripe = new StripeSandbox({ secretKey: expectedCredential(systems.stripe.auth) });
+  const stripe = new StripeSandbox({
+    secretKey: expectedCredential(systems.stripe.auth),
+    webhookSecret: webhookSecrets.stripe[0],
+    webhookUrl: () => gatewayUrl && `${gatewayUrl}/webhooks/stripe`,
+  });
   const shopify = new ShopifySandbox({
     accessToken: expectedCredential(systems.shopify.auth),
     webhookSecret: webhookSecrets.shopify[0],

@@ -48,18 +48,15 @@ export function createActivities(deps: ActivityDeps) {
   return flattenActivities(createActivitiesBySystem(deps));
 }
 
+/** One object type holding every member of a union of activity objects. */
+type Merged<T> = (T extends unknown ? (all: T) => void : never) extends (all: infer I) => void ? I : never;
+
+/** Every system's activities (each system in `systems` above, none forgotten) and the core ones. */
 export function flattenActivities({ systems, core }: ActivitiesBySystem) {
-  return {
-    ...systems.hubspot,
-    ...systems.mailchimp,
-    ...systems.mandrill,
-    ...systems.slack,
-    ...systems.stripe,
-    ...systems.shopify,
-    ...systems.zendesk,
-    ...systems.shipbob,
-    ...core,
-  };
+  return Object.assign({}, ...Object.values(systems), core) as Merged<
+    ActivitiesBySystem['systems'][SystemName]
+  > &
+    ActivitiesBySystem['core'];
 }
 
 export type Activities = ReturnType<typeof flattenActivities>;

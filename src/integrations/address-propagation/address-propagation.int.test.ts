@@ -44,13 +44,20 @@ function seedCustomer(stack: TestStack, email: string) {
 }
 
 /** Moves the contact in the HubSpot stand-in, which sends HubSpot's signed propertyChange webhook. */
-async function moveInHubspot(stack: TestStack, hubspotId: string) {
+async function moveInHubspot(
+  stack: TestStack,
+  hubspotId: string,
+  properties: Record<string, string> = {
+    address: '1 Rue de Rivoli',
+    city: 'Paris',
+    zip: '75001',
+    country: 'fr',
+  },
+) {
   const res = await fetch(`${stack.sandbox.url}/_sandbox/hubspot/contacts/${hubspotId}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      properties: { address: '1 Rue de Rivoli', city: 'Paris', zip: '75001', country: 'fr' },
-    }),
+    body: JSON.stringify({ properties }),
   });
   expect(((await res.json()) as { webhook: { status: number } }).webhook.status).toBe(202);
 }
@@ -125,6 +132,129 @@ describe('with every system up', () => {
     expect(countWrites(stack)).toEqual(writesBefore);
   });
 
+  test('a Shopify customer whose email only resembles the contact’s is no match: not found, never written', async () => {
+    const id = uniqueId();
+    const email = `ada.${id}@example.com`;
+    const hubspotId = uniqueId();
+    stack.sandbox.hubspot.upsertContact(hubspotId, {
+      email,
+      address: '12 St James Sq',
+      city: 'London',
+      zip: 'SW1Y 4JH',
+      country: 'GB',
+    });
+    // Shopify's search is tokenized: `email:ada.<id>@example.com` also finds these two other people.
+    const lookalikes = [`ada.${id}@example.com.au`, `${id}@example.com`].map((e) =>
+      stack.sandbox.shopify.createCustomer({
+        email: e,
+        address: { address1: '1 Other Road', city: 'Sydney', zip: '2000', country_code: 'AU' },
+      }),
+    );
+
+    await moveInHubspot(stack, hubspotId);
+    const outcome = await result(stack, `address-propagation/hubspot/${hubspotId}`);
+
+    expect(outcome.targets.shopify).toEqual({ status: 'not_found' });
+    for (const c of lookalikes) {
+      expect(stack.sandbox.shopify.customers.get(c.id)?.default_address?.city).toBe('Sydney');
+      expect(addressWrites(stack, 'shopify', String(c.id))).toBe(0);
+    }
+  });
+
+  describe('free-text countries and states', () => {
+    test('HubSpot’s "United States" / "Calif." and "Deutschland" / "Bayern" land as ISO 3166 codes', async () => {
+      const cases = [
+        {
+          hubspot: { country: 'United States', state: 'Calif.', city: 'Mountain View', zip: '94043' },
+          iso: { country: 'US', state: 'CA' },
+        },
+        {
+          hubspot: { country: 'Deutschland', state: 'Bayern', city: 'München', zip: '80331' },
+          iso: { country: 'DE', state: 'BY' },
+        },
+      ];
+      for (const { hubspot, iso } of cases) {
+        const { hubspotId, shopifyId, stripeId } = seedCustomer(stack, `iso.${uniqueId()}@example.com`);
+        await moveInHubspot(stack, hubspotId, { address: '1 Main Street', ...hubspot });
+        const outcome = await result(stack, `address-propagation/hubspot/${hubspotId}`);
+
+        expect(outcome.targets).toMatchObject({
+          shopify: { status: 'updated' },
+          stripe: { status: 'updated' },
+        });
+        expect(stack.sandbox.shopify.customers.get(shopifyId)?.default_address).toMatchObject({
+          city: hubspot.city,
+          country_code: iso.country,
+          province_code: iso.state,
+        });
+        expect(stack.sandbox.stripe.customers.get(stripeId)?.address).toMatchObject({
+          city: hubspot.city,
+          country: iso.country,
+          state: iso.state,
+        });
+      }
+    });
+
+    test('an unknown state is reported, alerts nobody and never blanks the targets’ state', async () => {
+      stack.config.alerts.webhookUrl = stack.sandbox.alertWebhookUrl;
+      const { hubspotId, shopifyId, stripeId } = seedCustomer(stack, `nostate.${uniqueId()}@example.com`);
+      stack.sandbox.stripe.customers.get(stripeId)!.address = {
+        line1: '12 St James Sq',
+        line2: null,
+        city: 'London',
+        state: 'LND',
+        postal_code: 'SW1Y 4JH',
+        country: 'GB',
+      };
+      stack.sandbox.shopify.customers.get(shopifyId)!.default_address!.province_code = 'LND';
+      await moveInHubspot(stack, hubspotId, {
+        address: '1 Rue de Rivoli',
+        city: 'Paris',
+        zip: '75001',
+        country: 'France',
+        state: 'Nowhereshire',
+      });
+      const outcome = await result(stack, `address-propagation/hubspot/${hubspotId}`);
+
+      expect(outcome.unrecognised).toEqual([{ field: 'state', value: 'Nowhereshire' }]);
+      expect(outcome.lastOutcome).toMatch(/state "Nowhereshire" not recognised/);
+      expect(outcome.targets).toMatchObject({
+        shopify: { status: 'updated' },
+        stripe: { status: 'updated' },
+      });
+      expect(stack.sandbox.shopify.customers.get(shopifyId)?.default_address).toMatchObject({
+        city: 'Paris',
+        country_code: 'FR',
+        province_code: 'LND',
+      });
+      expect(stack.sandbox.stripe.customers.get(stripeId)?.address).toMatchObject({
+        city: 'Paris',
+        country: 'FR',
+        state: 'LND',
+      });
+      expect(await alertsAbout(stack, hubspotId)).toEqual([]);
+    });
+
+    test('an unknown country is reported, alerts nobody, and no target is written', async () => {
+      stack.config.alerts.webhookUrl = stack.sandbox.alertWebhookUrl;
+      const { hubspotId, shopifyId, stripeId } = seedCustomer(stack, `nowhere.${uniqueId()}@example.com`);
+      await moveInHubspot(stack, hubspotId, {
+        address: '1 Nowhere Road',
+        city: 'Nowhere',
+        zip: '00000',
+        country: 'Xyzzyland',
+      });
+      const outcome = await result(stack, `address-propagation/hubspot/${hubspotId}`);
+
+      expect(outcome.unrecognised).toEqual([{ field: 'country', value: 'Xyzzyland' }]);
+      expect(outcome.lastOutcome).toMatch(/country "Xyzzyland" not recognised/);
+      expect(addressWrites(stack, 'shopify', String(shopifyId))).toBe(0);
+      expect(addressWrites(stack, 'stripe', stripeId)).toBe(0);
+      expect(stack.sandbox.shopify.customers.get(shopifyId)?.default_address?.country_code).toBe('GB');
+      expect(await alertsAbout(stack, hubspotId)).toEqual([]);
+    });
+  });
+
   test('a change to a non-address property does not start a propagation', async () => {
     const email = `grace.${uniqueId()}@example.com`;
     const { hubspotId } = seedCustomer(stack, email);
@@ -148,6 +278,12 @@ function addressWrites(stack: TestStack, system: string, id: string) {
   return stack.sandbox.recorders[system].requests.filter(
     (r) => r.method !== 'GET' && r.path.includes(id) && !r.path.endsWith('/search'),
   ).length;
+}
+
+/** The alerts the receiver got about one record's run. */
+async function alertsAbout(stack: TestStack, recordId: string) {
+  const res = await fetch(`${stack.sandbox.url}/_sandbox/alerts/messages`);
+  return ((await res.json()) as { text: string }[]).filter((a) => a.text.includes(recordId));
 }
 
 function countWrites(stack: TestStack) {
@@ -184,5 +320,80 @@ describe('with Stripe down', () => {
       error: expect.stringMatching(/stripe|timed out|ECONNREFUSED/i),
     });
     expect(stack.sandbox.shopify.customers.get(shopifyId)?.default_address?.city).toBe('Paris');
+  });
+});
+
+describe('quick edits in two systems, every webhook a little late (as real senders are)', () => {
+  const WEBHOOK_DELAY_MS = 300;
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { ADDRESS_PROPAGATION_IDLE_TIMEOUT: '1s' } });
+    // HubSpot, Shopify and Stripe report our own writes back, as they do for a subscribed app.
+    for (const standIn of [stack.sandbox.hubspot, stack.sandbox.shopify, stack.sandbox.stripe]) {
+      standIn.webhooks.notifyApiWrites = true;
+      standIn.webhooks.delayMs = WEBHOOK_DELAY_MS;
+    }
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  /** Until no webhook is on its way and no run it started is still open. */
+  async function quiet(ids: { hubspotId: string; shopifyId: number; stripeId: string }) {
+    const workflowIds = [
+      `address-propagation/hubspot/${ids.hubspotId}`,
+      `address-propagation/shopify/${ids.shopifyId}`,
+      `address-propagation/stripe/${ids.stripeId}`,
+    ];
+    for (;;) {
+      const { hubspot, shopify, stripe } = stack.sandbox;
+      await Promise.all([hubspot.webhooks.settled(), shopify.webhooks.settled(), stripe.webhooks.settled()]);
+      let open = 0;
+      for (const id of workflowIds) {
+        const handle = stack.client.workflow.getHandle(id);
+        const running = await handle.describe().then(
+          (d) => d.status.name === 'RUNNING',
+          () => false,
+        );
+        if (running) {
+          open++;
+          await handle.result();
+        }
+      }
+      if (open === 0) return;
+    }
+  }
+
+  test('A → B in HubSpot, then C in Shopify, 200 ms apart: the echo of B never reverts C; C everywhere', async () => {
+    const email = `echo.${uniqueId()}@example.com`;
+    const ids = seedCustomer(stack, email);
+    const { hubspot, shopify } = stack.sandbox;
+    const inHubspot = (line1: string) => {
+      hubspot.upsertContact(ids.hubspotId, { address: line1 });
+      hubspot.webhooks.send(() =>
+        hubspot.sendWebhook([
+          {
+            subscriptionType: 'contact.propertyChange',
+            objectId: ids.hubspotId,
+            propertyName: 'address',
+            propertyValue: line1,
+          },
+        ]),
+      );
+    };
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 200));
+
+    inHubspot('1 Alpha Street');
+    await pause();
+    inHubspot('2 Bravo Street');
+    await pause();
+    shopify.editCustomerAddress(ids.shopifyId, { address1: '3 Charlie Street' });
+    await quiet(ids);
+
+    expect({
+      hubspot: hubspot.contacts.get(ids.hubspotId)?.properties.address,
+      shopify: shopify.customers.get(ids.shopifyId)?.default_address?.address1,
+      stripe: stack.sandbox.stripe.customers.get(ids.stripeId)?.address?.line1,
+    }).toEqual({ hubspot: '3 Charlie Street', shopify: '3 Charlie Street', stripe: '3 Charlie Street' });
   });
 });

@@ -88,12 +88,15 @@ test('a HubSpot address change is written to the Shopify and Stripe customers wi
           zip: 'N1 1AA',
           country_code: 'GB',
         },
+        // Each write carries its origin marker: the written address's fingerprint @ the edit's time.
+        { key: 'switchboard-address-origin', value: expect.stringMatching(/^[0-9a-f]{8}@\d+$/) },
       ],
     ]);
     expect(run.argsOf('updateStripeCustomerAddress')).toEqual([
       [
         'cus_1',
         { line1: '1 New Street', line2: '', city: 'London', state: '', postal_code: 'N1 1AA', country: 'GB' },
+        { switchboard_address_origin: expect.stringMatching(/^[0-9a-f]{8}@\d+$/) },
       ],
     ]);
     expect(run.names()).not.toContain('raiseRunFailureAlert');

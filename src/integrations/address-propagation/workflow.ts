@@ -14,18 +14,34 @@ import {
   ActivityFailure,
   continueAsNew,
   defineSignal,
+  patched,
   proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../systems/activities';
 import {
   Address,
+  addressEditedAt,
+  AddressField,
+  AddressReading,
   ADDRESS_SYSTEMS,
   addressFor,
   addressOf,
   AddressSystem,
+  addressToWrite,
+  changedAtOf,
+  fieldsHeldBy,
+  fingerprintOf,
+  formatOrigin,
+  holdsOwnWrite,
+  ORIGIN_KEY,
+  ORIGIN_NOTE_KEY,
+  originOf,
+  OriginMarker,
+  readAddress,
   sameAddress,
   sharedFields,
+  Unrecognised,
 } from './mapping';
 import { activityOptionsFor } from '../../systems/index';
 import { alertOnFailure, describeError, sendAlert } from '../kit/failureAlert';
@@ -42,8 +58,9 @@ export interface AddressPropagationInput {
   seenEventIds?: string[];
 }
 
+/** `kept_newer`: the target's own address is a newer edit than the source's; its own run propagates it. */
 export type TargetOutcome =
-  | { status: 'updated' | 'unchanged'; id: string }
+  | { status: 'updated' | 'unchanged' | 'kept_newer'; id: string }
   | { status: 'not_found' }
   | { status: 'failed'; error: string };
 
@@ -54,15 +71,44 @@ export interface AddressPropagationResult {
   duplicatesIgnored: number;
   lastOutcome?: string;
   targets: Partial<Record<AddressSystem, TargetOutcome>>;
+  /** The source's country or state that no ISO 3166 code was found for: reported, alerts nobody. */
+  unrecognised?: Unrecognised[];
 }
 
 export const addressChangedSignal = defineSignal<[RecordEvent]>('addressChanged');
 
 const PROPAGATIONS_PER_RUN = 50;
 
-interface Found {
+/**
+ * Runs recorded before these replay the way they ran: ISO 3166 codes for free-text countries and states,
+ * origin markers on our writes (an echo is not propagated again), and a target's newer edit kept.
+ */
+const ISO_CODES_AND_ORIGIN_MARKERS = 'address-iso-codes-and-origin-markers';
+
+/** One system's record, as a propagation reads it. */
+interface RecordView {
   id: string;
+  email?: string;
+  /** As runs recorded before ISO codes read it. */
   address?: Address;
+  reading: AddressReading;
+  origin?: OriginMarker;
+  changedAt?: number;
+  /** Shopify's `updated_at` as read: a write is made only if the customer has not changed since. */
+  version?: string;
+}
+
+function viewOf(system: AddressSystem, id: string, email: string | null | undefined, record: unknown) {
+  return {
+    id,
+    email: email ?? undefined,
+    address: addressOf(system, record),
+    reading: readAddress(system, record),
+    origin: originOf(system, record),
+    changedAt: changedAtOf(system, record),
+    version:
+      system === 'shopify' ? ((record as { updated_at?: string | null }).updated_at ?? undefined) : undefined,
+  } satisfies RecordView;
 }
 
 /** Each system's read / find-by-email / write, proxied with that system's retry policy and queue. */
@@ -81,81 +127,87 @@ function systemsWith(targetTimeout: Duration) {
 
   return {
     hubspot: {
-      async read(id: string) {
+      async read(id: string): Promise<RecordView | null> {
         const c = await hubspot.getHubspotContact.executeWithOptions(
           { summary: `Read HubSpot contact ${id}` },
           [id],
         );
-        return c && { email: c.properties.email ?? undefined, address: addressOf('hubspot', c) };
+        return c && viewOf('hubspot', c.id, c.properties.email, c);
       },
-      async find(email: string): Promise<Found | null> {
+      async find(email: string): Promise<RecordView | null> {
         const res = await hubspot.searchHubspotContacts.executeWithOptions(
           { summary: 'Find the HubSpot contact by email' },
           [{ filters: [{ propertyName: 'email', operator: 'EQ', value: email }], limit: 1 }],
         );
         const c = res.results[0];
-        return c ? { id: c.id, address: addressOf('hubspot', c) } : null;
+        return c ? viewOf('hubspot', c.id, c.properties.email, c) : null;
       },
-      async write(id: string, address: Address) {
+      async write(id: string, address: Address, origin?: OriginMarker) {
+        const marker: Record<string, string> = origin ? { [ORIGIN_KEY]: formatOrigin(origin) } : {};
         await hubspot.updateHubspotContact.executeWithOptions(
           { summary: `Update HubSpot contact ${id} address` },
-          [id, addressFor('hubspot', address)],
+          [id, { ...addressFor('hubspot', address), ...marker }],
         );
+        return true;
       },
     },
     shopify: {
-      async read(id: string) {
+      async read(id: string): Promise<RecordView | null> {
         const c = await shopify.getShopifyCustomer.executeWithOptions(
           { summary: `Read Shopify customer ${id}` },
           [id],
         );
-        return c && { email: c.email ?? undefined, address: addressOf('shopify', c) };
+        return c && viewOf('shopify', String(c.id), c.email, c);
       },
-      async find(email: string): Promise<Found | null> {
+      async find(email: string): Promise<RecordView | null> {
         const c = await shopify.findShopifyCustomerByEmail.executeWithOptions(
           { summary: 'Find the Shopify customer by email' },
           [email],
         );
-        return c ? { id: String(c.id), address: addressOf('shopify', c) } : null;
+        return c ? viewOf('shopify', String(c.id), c.email, c) : null;
       },
-      async write(id: string, address: Address) {
-        await shopify.updateShopifyCustomerAddress.executeWithOptions(
+      /** False when the customer changed since it was read: a newer edit there is not overwritten. */
+      async write(id: string, address: Address, origin?: OriginMarker, version?: string) {
+        const fields = addressFor('shopify', address);
+        const written = await shopify.updateShopifyCustomerAddress.executeWithOptions(
           { summary: `Update Shopify customer ${id} default address` },
-          [id, addressFor('shopify', address)],
+          origin
+            ? [id, fields, { key: ORIGIN_NOTE_KEY, value: formatOrigin(origin) }, version]
+            : [id, fields],
         );
+        return written !== null;
       },
     },
     stripe: {
-      async read(id: string) {
+      async read(id: string): Promise<RecordView | null> {
         const c = await stripe.getStripeCustomer.executeWithOptions(
           { summary: `Read Stripe customer ${id}` },
           [id],
         );
-        return c && { email: c.email ?? undefined, address: addressOf('stripe', c) };
+        return c && viewOf('stripe', c.id, c.email, c);
       },
-      async find(email: string): Promise<Found | null> {
+      async find(email: string): Promise<RecordView | null> {
         const c = await stripe.findStripeCustomerByEmail.executeWithOptions(
           { summary: 'Find the Stripe customer by email' },
           [email],
         );
-        return c ? { id: c.id, address: addressOf('stripe', c) } : null;
+        return c ? viewOf('stripe', c.id, c.email, c) : null;
       },
-      async write(id: string, address: Address) {
+      async write(id: string, address: Address, origin?: OriginMarker) {
         const a = addressFor('stripe', address);
+        const hash = {
+          line1: a.line1,
+          line2: a.line2,
+          city: a.city,
+          state: a.state,
+          postal_code: a.postal_code,
+          country: a.country,
+        };
         await stripe.updateStripeCustomerAddress.executeWithOptions(
           { summary: `Update Stripe customer ${id} address` },
-          [
-            id,
-            {
-              line1: a.line1,
-              line2: a.line2,
-              city: a.city,
-              state: a.state,
-              postal_code: a.postal_code,
-              country: a.country,
-            },
-          ],
+          origin ? [id, hash, { [ORIGIN_KEY]: formatOrigin(origin) }] : [id, hash],
         );
+        return true;
       },
     },
   };
@@ -179,7 +231,9 @@ export async function addressPropagation(input: AddressPropagationInput): Promis
       const batch = await inbox.nextBatch(input.idleTimeout);
       if (!batch) break;
       progress.stage = 'propagating';
-      result.lastOutcome = await propagate(input, systems, result);
+      result.lastOutcome = patched(ISO_CODES_AND_ORIGIN_MARKERS)
+        ? await propagateMarked(input, systems, result)
+        : await propagate(input, systems, result);
       result.propagations++;
       progress.step(`${batch.length} change(s): ${result.lastOutcome}`);
       const failed = Object.entries(result.targets).filter(([, o]) => o?.status === 'failed');
@@ -230,6 +284,71 @@ async function propagate(
     outcomes.map(([system, outcome]) => [system, keepEarlierUpdate(previous[system], outcome)]),
   );
   return outcomes.map(([s, o]) => `${s} ${o.status}`).join(', ');
+}
+
+/**
+ * The source's address, with ISO 3166 codes, to every other system — unless the source only holds what
+ * this integration wrote there (a webhook about our own write: an echo, not propagated again, so a stale
+ * echo never reverts a newer edit), and never over a target whose own address is a newer edit than the
+ * source's (that target's own webhook propagates it). Each write carries its origin marker.
+ */
+async function propagateMarked(
+  input: AddressPropagationInput,
+  systems: ReturnType<typeof systemsWith>,
+  result: AddressPropagationResult,
+): Promise<string> {
+  const source = await systems[input.source].read(input.recordId);
+  const previous = result.targets;
+  result.targets = {};
+  delete result.unrecognised;
+  const named = `${input.source} record ${input.recordId}`;
+  if (!source) return `${named} no longer exists`;
+  if (!source.email) return `${named} has no email to match other systems by`;
+  const { reading } = source;
+  if (reading.unrecognised.length > 0) result.unrecognised = reading.unrecognised;
+  const unrecognised = reading.unrecognised
+    .map((u) => `${u.field} "${u.value}" not recognised (ISO 3166)`)
+    .join(', ');
+  if (!reading.address) {
+    return unrecognised
+      ? `${named}: ${unrecognised}: address not propagated`
+      : `${named} has no complete address`;
+  }
+  if (holdsOwnWrite(input.source, reading, source.origin))
+    return `${named} holds the address this integration wrote: an echo, not propagated again`;
+  const editedAt = source.changedAt ?? Date.now();
+  const email = source.email.trim().toLowerCase();
+
+  const targets = ADDRESS_SYSTEMS.filter((s) => s !== input.source);
+  const outcomes = await Promise.all(
+    targets.map(async (system): Promise<[AddressSystem, TargetOutcome]> => {
+      try {
+        const found = await systems[system].find(email);
+        if (!found) return [system, { status: 'not_found' }];
+        const compared: AddressField[] = sharedFields(input.source, system).filter(
+          (f) => f !== 'state' || reading.unknownState === undefined,
+        );
+        if (sameAddress(found.reading.address, reading.address, compared))
+          return [system, { status: 'unchanged', id: found.id }];
+        const theirs = addressEditedAt(system, found.reading, found.origin, found.changedAt);
+        if (theirs !== undefined && theirs > editedAt)
+          return [system, { status: 'kept_newer', id: found.id }];
+        const written = addressToWrite(reading, found.reading);
+        const origin = { fingerprint: fingerprintOf(written, fieldsHeldBy(system)), editedAt };
+        if (!(await systems[system].write(found.id, written, origin, found.version)))
+          return [system, { status: 'kept_newer', id: found.id }];
+        return [system, { status: 'updated', id: found.id }];
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        return [system, { status: 'failed', error: describeError(err) }];
+      }
+    }),
+  );
+  result.targets = Object.fromEntries(
+    outcomes.map(([system, outcome]) => [system, keepEarlierUpdate(previous[system], outcome)]),
+  );
+  const done = outcomes.map(([s, o]) => `${s} ${o.status}`).join(', ');
+  return unrecognised ? `${done}; ${unrecognised}: targets keep their own state` : done;
 }
 
 /** Some targets kept failing: the others are done, and a human hears about the rest. */

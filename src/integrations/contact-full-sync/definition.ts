@@ -15,7 +15,8 @@ export const contactFullSyncIntegration = defineIntegration({
   id: CONTACT_FULL_SYNC_ID,
   title: 'CRM contacts → email marketing list (scheduled full sync)',
   description:
-    'The safety net of contact-sync: on a Temporal Schedule (overlaps skipped) it pages through every ' +
+    'The safety net of contact-sync: on a Temporal Schedule (overlaps skipped; a by-hand run while one is ' +
+    'running is refused with 409) it pages through every ' +
     'HubSpot contact with the paging cursor and upserts each page into the Mailchimp list, a bounded number ' +
     'at a time, continuing-as-new every few pages so any number of contacts keeps a small history.',
   workflow: contactFullSync,
@@ -30,6 +31,8 @@ export const contactFullSyncIntegration = defineIntegration({
         args: [fullSyncInput(config)],
         summary: 'Scheduled full sync of every HubSpot contact to Mailchimp',
       }),
+      // Two full syncs at once would double every write for nothing: a by-hand one waits its turn (409).
+      exclusive: true,
     },
     manual: true,
   },
@@ -42,8 +45,11 @@ export const contactFullSyncIntegration = defineIntegration({
   planManual(_input, config): StartPlan<typeof contactFullSync> {
     return {
       mode: 'start',
-      // One id per request: a by-hand full sync is a deliberate new run.
-      workflowId: `${CONTACT_FULL_SYNC_ID}/hubspot/manual-${Date.now()}`,
+      // With the schedule on, a by-hand run is the schedule's own action (triggers.schedule.exclusive);
+      // with it off, this one fixed id keeps by-hand runs from overlapping: a new one once the last closed.
+      workflowId: `${CONTACT_FULL_SYNC_ID}/hubspot/manual`,
+      afterClose: 'allow',
+      whileOpen: 'conflict',
       args: [fullSyncInput(config)],
       summary: 'Full sync of every HubSpot contact to Mailchimp (started by hand)',
     };

@@ -1,6 +1,10 @@
-/** contact-sync beyond the happy path: ordering under a burst, deletions, privacy deletions, opt-outs. */
+/**
+ * contact-sync beyond the happy path: ordering under a burst, deletions, privacy deletions, opt-outs,
+ * email changes.
+ */
 import { subscriberHash } from '../../systems/mailchimp/api';
 import type { ContactSyncResult } from './workflow';
+import { recordHistory } from '../../../test/helpers/histories';
 import { eventually, startStack, TestStack, uniqueId } from '../../../test/helpers/stack';
 
 let stack: TestStack;
@@ -107,4 +111,94 @@ test('an opt-out unsubscribes the member, and a later sync never re-subscribes t
   await stack.sandbox.hubspot.sendWebhook([{ subscriptionType: 'contact.propertyChange', objectId: id }]);
   await handle(id).result();
   expect(member(email)).toMatchObject({ status: 'unsubscribed', merge_fields: { FNAME: 'Opt2' } });
+});
+
+describe('an email changed in HubSpot', () => {
+  /** Changes the contact's email in the HubSpot stand-in, which sends HubSpot's signed propertyChange. */
+  async function changeEmail(id: string, email: string) {
+    const res = await fetch(`${stack.sandbox.url}/_sandbox/hubspot/contacts/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ properties: { email } }),
+    });
+    expect(((await res.json()) as { webhook: { status: number } }).webhook.status).toBe(202);
+  }
+
+  async function syncedContact(prefix: string) {
+    const id = uniqueId();
+    const email = `${prefix}.${id}@example.com`;
+    stack.sandbox.hubspot.upsertContact(id, { email, firstname: 'Ada' });
+    await stack.sandbox.hubspot.sendWebhook([{ subscriptionType: 'contact.creation', objectId: id }]);
+    const first = await eventually(
+      () => (member(email)?.status === 'subscribed' ? member(email) : undefined),
+      20_000,
+      'the first member',
+    );
+    return { id, email, memberId: first.unique_email_id, newEmail: `${prefix}.new.${id}@example.com` };
+  }
+
+  test('while the contact’s run is open: the member’s email changes, no second member', async () => {
+    const { id, email, memberId, newEmail } = await syncedContact('moved');
+    await changeEmail(id, newEmail);
+
+    const result = (await handle(id).result()) as ContactSyncResult;
+    expect(result.lastOutcome).toMatch(/subscribed; email changed: the member moved to the new address$/);
+    expect(member(email)).toBeUndefined();
+    expect(member(newEmail)).toMatchObject({
+      unique_email_id: memberId,
+      email_address: newEmail,
+      status: 'subscribed',
+      merge_fields: { FNAME: 'Ada' },
+    });
+    const patch = stack.sandbox.recorders.mailchimp.requests.find(
+      (r) => r.method === 'PATCH' && r.path.endsWith(subscriberHash(email)),
+    );
+    expect(patch?.status).toBe(200);
+  });
+
+  test('after the contact’s run has ended: the old address is found in HubSpot’s email history', async () => {
+    const { id, email, memberId, newEmail } = await syncedContact('later');
+    await handle(id).result(); // the run that knew the old address is over
+    await changeEmail(id, newEmail);
+
+    const result = (await handle(id).result()) as ContactSyncResult;
+    expect(result.lastOutcome).toMatch(/email changed: the member moved to the new address$/);
+    expect(member(email)).toBeUndefined();
+    expect(member(newEmail)).toMatchObject({ unique_email_id: memberId, status: 'subscribed' });
+    await recordHistory(
+      stack.client,
+      `contact-sync/hubspot/contact-${id}`,
+      'contact-sync',
+      'contact-sync.email-change',
+    );
+  });
+
+  test('to an address that is already another member: the old member is archived and it is reported', async () => {
+    const { id, email, newEmail } = await syncedContact('taken');
+    const list = stack.sandbox.mailchimp.lists.get(listId())!;
+    list.set(subscriberHash(newEmail), {
+      ...member(email)!,
+      id: subscriberHash(newEmail),
+      email_address: newEmail,
+      unique_email_id: 'other1234',
+      merge_fields: { FNAME: 'Someone' },
+    });
+    await changeEmail(id, newEmail);
+
+    const result = (await handle(id).result()) as ContactSyncResult;
+    expect(result.lastOutcome).toMatch(
+      /subscribed; the new email was already another member: the old member was archived$/,
+    );
+    expect(member(email)?.status).toBe('archived');
+    expect(member(newEmail)).toMatchObject({
+      unique_email_id: 'other1234',
+      status: 'subscribed',
+      merge_fields: { FNAME: 'Ada' },
+    });
+    expect(
+      stack.sandbox.mailchimp
+        .members(listId())
+        .filter((m) => m.status === 'subscribed' && [email, newEmail].includes(m.email_address)),
+    ).toHaveLength(1);
+  });
 });

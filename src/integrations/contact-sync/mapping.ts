@@ -28,3 +28,20 @@ export function mapContactToMailchimpMember(contact: HubspotContact): ContactMap
   if (!parsed.success) return { ok: false, reason: firstZodIssue(parsed.error, 'member') };
   return { ok: true, member: parsed.data };
 }
+
+/** How many earlier emails a sync looks for a member under: the newest few, not a contact's whole past. */
+const EARLIER_EMAILS_TRIED = 3;
+
+/**
+ * The emails the contact had before its current one, newest first, normalised as members are keyed
+ * (trimmed, lower case), from HubSpot's property history (`propertiesWithHistory.email`).
+ */
+export function previousEmailsOf(contact: HubspotContact): string[] {
+  const current = contact.properties.email?.trim().toLowerCase();
+  const seen = new Set<string>();
+  for (const version of contact.propertiesWithHistory?.email ?? []) {
+    const email = version.value?.trim().toLowerCase();
+    if (email && email !== current) seen.add(email);
+  }
+  return [...seen].slice(0, EARLIER_EMAILS_TRIED);
+}

@@ -83,7 +83,10 @@ test('a deleted contact this run never synced is archived by the email of the ar
       await expect(handle.result()).resolves.toMatchObject({
         lastOutcome: 'contact deleted in HubSpot: no member to archive',
       });
-      expect(run.argsOf('getHubspotContact')).toEqual([['42'], ['42', { archived: true }]]);
+      expect(run.argsOf('getHubspotContact')).toEqual([
+        ['42', { emailHistory: true }],
+        ['42', { archived: true }],
+      ]);
       expect(run.argsOf('archiveMailchimpMember')).toEqual([[LIST, 'old@example.com']]);
     },
   ));
@@ -121,6 +124,7 @@ test('events arriving one after another are applied in order; a redelivered even
     {
       getHubspotContact: async () => states.shift(),
       upsertMailchimpMember: async (_list, member) => ({ id: member.email_address, status: 'subscribed' }),
+      changeMailchimpMemberEmail: async () => ({ outcome: 'changed', memberId: 'm1' }),
       archiveMailchimpMember: async () => ({ archived: true }),
     },
     async (run) => {
@@ -142,9 +146,14 @@ test('events arriving one after another are applied in order; a redelivered even
         'getHubspotContact',
         'upsertMailchimpMember',
         'getHubspotContact',
+        'changeMailchimpMemberEmail',
         'upsertMailchimpMember',
         'getHubspotContact',
         'archiveMailchimpMember',
+      ]);
+      // The email this run wrote is where the member is: it moves there, no second member.
+      expect(run.argsOf('changeMailchimpMemberEmail')).toEqual([
+        [LIST, 'ada@example.com', 'ada.lovelace@example.com'],
       ]);
       expect(run.argsOf('upsertMailchimpMember').map(([, m]) => m)).toMatchObject([
         { email_address: 'ada@example.com' },
@@ -154,4 +163,67 @@ test('events arriving one after another are applied in order; a redelivered even
       expect(run.argsOf('archiveMailchimpMember')).toEqual([[LIST, 'ada.lovelace@example.com']]);
     },
   );
+});
+
+describe('an email changed after the run that wrote the member', () => {
+  const withHistory = (email: string, ...earlier: string[]) => ({
+    ...contact(email),
+    propertiesWithHistory: { email: [email, ...earlier].map((value) => ({ value })) },
+  });
+
+  test('the member is looked for under each earlier email, newest first, until one is there', () =>
+    harness.run(
+      {
+        getHubspotContact: async () => withHistory('c@example.com', 'B@example.com', 'a@example.com'),
+        searchHubspotContacts: async () => ({ results: [{ id: '42', properties: {} }], total: 1 }),
+        changeMailchimpMemberEmail: async (_list, from) =>
+          from === 'a@example.com' ? { outcome: 'changed', memberId: 'm1' } : { outcome: 'not_found' },
+        upsertMailchimpMember: async () => ({ id: 'm1', status: 'subscribed' }),
+      },
+      async (run) => {
+        const handle = await startWith(run, event('e1'));
+        await expect(handle.result()).resolves.toMatchObject({
+          lastOutcome: 'member m1 subscribed; email changed: the member moved to the new address',
+        });
+        expect(run.argsOf('getHubspotContact')).toEqual([['42', { emailHistory: true }]]);
+        expect(run.argsOf('changeMailchimpMemberEmail')).toEqual([
+          [LIST, 'b@example.com', 'c@example.com'],
+          [LIST, 'a@example.com', 'c@example.com'],
+        ]);
+      },
+    ));
+
+  test('an earlier email another contact now has is never taken from that contact’s member', () =>
+    harness.run(
+      {
+        getHubspotContact: async () => withHistory('new@example.com', 'shared@example.com'),
+        searchHubspotContacts: async () => ({ results: [{ id: '77', properties: {} }], total: 1 }),
+        upsertMailchimpMember: async () => ({ id: 'm2', status: 'subscribed' }),
+      },
+      async (run) => {
+        const handle = await startWith(run, event('e1'));
+        await expect(handle.result()).resolves.toMatchObject({ lastOutcome: 'member m2 subscribed' });
+        expect(run.names()).toEqual(['getHubspotContact', 'searchHubspotContacts', 'upsertMailchimpMember']);
+      },
+    ));
+
+  test('a new email that is already another member: that member is kept, the old one archived', () =>
+    harness.run(
+      {
+        getHubspotContact: async () => withHistory('new@example.com', 'old@example.com'),
+        searchHubspotContacts: async () => ({ results: [], total: 0 }),
+        changeMailchimpMemberEmail: async () => ({ outcome: 'new_email_taken' }),
+        archiveMailchimpMember: async () => ({ archived: true }),
+        upsertMailchimpMember: async () => ({ id: 'm3', status: 'subscribed' }),
+      },
+      async (run) => {
+        const handle = await startWith(run, event('e1'));
+        await expect(handle.result()).resolves.toMatchObject({
+          lastOutcome:
+            'member m3 subscribed; the new email was already another member: the old member was archived',
+        });
+        expect(run.argsOf('archiveMailchimpMember')).toEqual([[LIST, 'old@example.com']]);
+        expect(run.argsOf('upsertMailchimpMember')[0][1]).toMatchObject({ email_address: 'new@example.com' });
+      },
+    ));
 });

@@ -12,11 +12,14 @@
  * history. A GDPR privacy deletion erases the member permanently instead. The email to act on is the last
  * one this run synced, else read from the archived contact (HubSpot keeps it for 90 days).
  * Opt-outs (hs_email_optout) are written as `unsubscribed` and never re-subscribed by a later sync.
+ * A changed email moves the member to the new address (one contact, one member), found by the email this
+ * run wrote or by HubSpot's email history; see followEmailChange.
  */
 import type { Duration } from '@temporalio/common';
-import { continueAsNew, defineSignal, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineSignal, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../systems/activities';
-import { mapContactToMailchimpMember } from './mapping';
+import type { HubspotContact } from '../../systems/hubspot/schemas';
+import { mapContactToMailchimpMember, previousEmailsOf } from './mapping';
 import { activityOptionsFor } from '../../systems/index';
 import { alertOnFailure, sendAlert } from '../kit/failureAlert';
 import { trackProgress } from '../kit/progress';
@@ -47,10 +50,21 @@ export interface ContactSyncResult {
 
 export const contactEventSignal = defineSignal<[ContactEvent]>('contactEvent');
 
-const hubspot = proxyActivities<Pick<Activities, 'getHubspotContact'>>(activityOptionsFor('hubspot'));
+const hubspot = proxyActivities<Pick<Activities, 'getHubspotContact' | 'searchHubspotContacts'>>(
+  activityOptionsFor('hubspot'),
+);
 const mailchimp = proxyActivities<
-  Pick<Activities, 'upsertMailchimpMember' | 'archiveMailchimpMember' | 'deleteMailchimpMemberPermanently'>
+  Pick<
+    Activities,
+    | 'upsertMailchimpMember'
+    | 'archiveMailchimpMember'
+    | 'deleteMailchimpMemberPermanently'
+    | 'changeMailchimpMemberEmail'
+  >
 >(activityOptionsFor('mailchimp'));
+
+/** Runs recorded before email changes were followed replay without them (no marker in their history). */
+const EMAIL_CHANGE_PATCH = 'contact-sync-email-change';
 
 /** HubSpot's GDPR delete: the contact is gone for good, so its member is erased, not archived. */
 const PRIVACY_DELETION = 'contact.privacyDeletion';
@@ -106,13 +120,19 @@ async function syncContact(
   privacyDeletion: boolean,
 ): Promise<string> {
   if (privacyDeletion) return eraseMember(input, state);
+  const followsEmailChanges = patched(EMAIL_CHANGE_PATCH);
+  // A run that has not written the member yet learns where it may be from the contact's email history.
+  const withHistory = followsEmailChanges && !state.lastSyncedEmail;
   const contact = await hubspot.getHubspotContact.executeWithOptions(
     { summary: `Read HubSpot contact ${input.contactId}` },
-    [input.contactId],
+    withHistory ? [input.contactId, { emailHistory: true }] : [input.contactId],
   );
   if (!contact) return archiveMember(input, state);
   const mapped = mapContactToMailchimpMember(contact);
   if (!mapped.ok) return `skipped: ${mapped.reason}`;
+  const moved = followsEmailChanges
+    ? await followEmailChange(input, state, contact, mapped.member.email_address)
+    : '';
   const member = await mailchimp.upsertMailchimpMember.executeWithOptions(
     {
       summary: `Upsert contact ${input.contactId} into Mailchimp list ${input.listId} (events ${eventIds.slice(0, 60)})`,
@@ -120,7 +140,48 @@ async function syncContact(
     [input.listId, mapped.member],
   );
   state.lastSyncedEmail = mapped.member.email_address;
-  return `member ${member.id} ${member.status}`;
+  return `member ${member.id} ${member.status}${moved}`;
+}
+
+/**
+ * The contact's email changed: its member moves to the new address (Mailchimp keeps one member, with its
+ * status and history), so no stale subscribed address stays behind. The old address is the one this run
+ * wrote, else each earlier email in HubSpot's history (newest first) that no other contact now has —
+ * never another contact's member. When the new address is already another member, that member becomes
+ * the contact's and the old one is archived. Returns what happened, for the run's outcome.
+ */
+async function followEmailChange(
+  input: ContactSyncInput,
+  state: { lastSyncedEmail?: string },
+  contact: HubspotContact,
+  email: string,
+): Promise<string> {
+  const known = state.lastSyncedEmail;
+  const candidates = (known ? [known] : previousEmailsOf(contact)).filter((old) => old !== email);
+  for (const old of candidates) {
+    if (!known && (await ownedByAnotherContact(input.contactId, old))) continue;
+    const change = await mailchimp.changeMailchimpMemberEmail.executeWithOptions(
+      { summary: `Move the Mailchimp member of contact ${input.contactId} to its new email` },
+      [input.listId, old, email],
+    );
+    if (change.outcome === 'changed') return '; email changed: the member moved to the new address';
+    if (change.outcome === 'new_email_taken') {
+      await mailchimp.archiveMailchimpMember.executeWithOptions(
+        { summary: `Archive the old Mailchimp member of contact ${input.contactId} (new email taken)` },
+        [input.listId, old],
+      );
+      return '; the new email was already another member: the old member was archived';
+    }
+  }
+  return '';
+}
+
+async function ownedByAnotherContact(contactId: string, email: string): Promise<boolean> {
+  const found = await hubspot.searchHubspotContacts.executeWithOptions(
+    { summary: `Check no other HubSpot contact has the earlier email of contact ${contactId}` },
+    [{ filters: [{ propertyName: 'email', operator: 'EQ', value: email }], limit: 2 }],
+  );
+  return found.results.some((c) => c.id !== contactId);
 }
 
 async function archiveMember(input: ContactSyncInput, state: { lastSyncedEmail?: string }): Promise<string> {

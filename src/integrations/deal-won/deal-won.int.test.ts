@@ -235,3 +235,161 @@ test('saga: invoicing that fails for good is undone, finance is told, the deal i
     stack.sandbox.stripe.failInvoicing(undefined);
   }
 });
+
+/** The deal's stage moved in HubSpot (the stand-in sends HubSpot's signed webhook for the change). */
+async function moveDeal(dealId: string, dealstage: string): Promise<DealReply> {
+  const res = await fetch(`${stack.sandbox.url}/_sandbox/hubspot/deals/${dealId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ properties: { dealstage } }),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as DealReply;
+}
+
+/** The runs of the deal's workflow id, newest first. */
+async function runsOf(dealId: string) {
+  const runs = [];
+  for await (const run of stack.client.workflow.list({
+    query: `WorkflowId = 'deal-won/hubspot/deal-${dealId}'`,
+  }))
+    runs.push(run);
+  return runs;
+}
+
+test('a run that found the deal not won does not block its later real win', async () => {
+  const { contactId } = billingContact();
+  const dealId = uniqueId();
+  stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'contractsent', amount: '800' }, [contactId]);
+  // A "won" webhook whose deal is no longer won when the run reads it (moved back in the meantime).
+  const early = await stack.sandbox.hubspot.sendWebhook([
+    {
+      subscriptionType: 'deal.propertyChange',
+      objectId: dealId,
+      propertyName: 'dealstage',
+      propertyValue: 'closedwon',
+    },
+  ]);
+  expect(early.body).toMatchObject({ duplicate: false });
+  await expect(result(dealId)).resolves.toMatchObject({ outcome: 'not_won' });
+
+  const reply = await winDeal(dealId, contactId, '800');
+  expect(reply.webhooks.map((w) => [w.status, w.body.duplicate])).toEqual([[202, false]]);
+  await expect(result(dealId)).resolves.toMatchObject({ outcome: 'invoiced', amountDue: 80000 });
+  expect(invoicesOf(dealId)).toEqual([expect.objectContaining({ status: 'open', amount_due: 80000 })]);
+});
+
+test('won, moved back, won again: invoiced exactly once, and the second announcement says "won again"', async () => {
+  const { contactId } = billingContact();
+  const dealId = uniqueId();
+  stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'contractsent', amount: '30000' }, [contactId]);
+
+  await winDeal(dealId, contactId, '30000');
+  const first = await result(dealId);
+  expect(first).toMatchObject({ outcome: 'invoiced', slack: 'posted' });
+
+  await moveDeal(dealId, 'contractsent');
+  const again = await winDeal(dealId, contactId, '30000');
+  expect(again.webhooks.map((w) => [w.status, w.body.duplicate])).toEqual([[202, false]]);
+  const second = await result(dealId);
+  expect(second).toMatchObject({
+    outcome: 'already_invoiced',
+    wonAgain: true,
+    slack: 'posted',
+    invoiceId: first.invoiceId,
+  });
+  await recordHistory(stack.client, `deal-won/hubspot/deal-${dealId}`, 'deal-won', 'deal-won.won-again');
+
+  expect(invoicesOf(dealId)).toEqual([expect.objectContaining({ id: first.invoiceId, status: 'open' })]);
+  const announced = stack.sandbox.slack.messagesIn('#sales').filter((m) => m.text.includes(`Deal ${dealId}`));
+  expect(announced).toHaveLength(2);
+  expect(announced[0].text).not.toMatch(/won again/i);
+  expect(announced[1].text).toMatch(/won again/i);
+
+  // HubSpot redelivers that second win after its run has closed: nothing is announced or billed again.
+  const redelivered = await stack.sandbox.hubspot.deliver(
+    `${stack.gatewayUrl}/webhooks/hubspot`,
+    JSON.stringify((again.webhooks[0] as unknown as { sent: unknown }).sent),
+  );
+  expect(redelivered.status).toBe(202);
+  await expect(result(dealId)).resolves.toMatchObject({ outcome: 'already_invoiced' });
+  expect((await result(dealId)).wonAgain).toBeUndefined();
+  expect(
+    stack.sandbox.slack.messagesIn('#sales').filter((m) => m.text.includes(`Deal ${dealId}`)),
+  ).toHaveLength(2);
+  expect(invoicesOf(dealId)).toHaveLength(1);
+  expect((await runsOf(dealId)).length).toBe(3);
+});
+
+test('a Stripe customer is found by email whatever its case; of several, the first created is kept', async () => {
+  const { contactId, email } = billingContact();
+  const [local, domain] = email.split('@');
+  const mixed = `${local.charAt(0).toUpperCase()}${local.slice(1)}@${domain.toUpperCase()}`;
+  const at = Math.floor(Date.now() / 1000);
+  const older = { id: `cus_old${contactId}`, created: at - 100 };
+  const newer = { id: `cus_new${contactId}`, created: at - 10 };
+  for (const [c, e] of [
+    [newer, email.toUpperCase()],
+    [older, mixed],
+  ] as const)
+    stack.sandbox.stripe.customers.set(c.id, {
+      id: c.id,
+      object: 'customer',
+      email: e,
+      name: null,
+      phone: null,
+      address: null,
+      metadata: {},
+      created: c.created,
+    });
+
+  const dealId = uniqueId();
+  await winDeal(dealId, contactId, '600');
+  const outcome = await result(dealId);
+  expect(outcome).toMatchObject({ outcome: 'invoiced', customerId: older.id });
+  const sameEmail = [...stack.sandbox.stripe.customers.values()].filter(
+    (c) => c.email?.toLowerCase() === email,
+  );
+  expect(sameEmail.map((c) => c.id).sort()).toEqual([newer.id, older.id].sort());
+  expect(invoicesOf(dealId)).toEqual([expect.objectContaining({ customer: older.id })]);
+  const searched = stack.sandbox.recorders.stripe.requests.filter(
+    (r) => r.path === '/v1/customers/search' && String(r.query?.query ?? '').includes(email),
+  );
+  expect(searched.length).toBeGreaterThan(0);
+});
+
+test('saga: an invoice finalized although the call reported a failure is voided, not left open', async () => {
+  const { contactId } = billingContact();
+  const dealId = uniqueId();
+  // Stripe carries out the finalize, but the answer the worker gets is a failure (the real answer was lost).
+  const fail = await fetch(`${stack.sandbox.url}/_sandbox/stripe/fail-invoicing`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ preset: 'invalid_request', on: 'finalize', afterApplying: true }),
+  });
+  expect(fail.status).toBe(204);
+  try {
+    await winDeal(dealId, contactId, '42000');
+    const outcome = await result(dealId);
+    expect(outcome).toMatchObject({ outcome: 'invoice_failed' });
+    expect(outcome.compensations).toEqual([expect.stringMatching(/^void invoice in_/)]);
+    await recordHistory(
+      stack.client,
+      `deal-won/hubspot/deal-${dealId}`,
+      'deal-won',
+      'deal-won.void-finalized',
+    );
+    const [invoice] = invoicesOf(dealId);
+    expect(invoice).toMatchObject({ id: outcome.invoiceId, status: 'void' });
+    const voids = stack.sandbox.recorders.stripe.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/v1/invoices/${outcome.invoiceId}/void`,
+    );
+    expect(voids).toEqual([expect.objectContaining({ status: 200 })]);
+    const finance = stack.sandbox.slack.messagesIn('#finance').filter((m) => m.text.includes(dealId));
+    expect(finance).toHaveLength(1);
+    expect(finance[0].text).toContain(`void invoice ${outcome.invoiceId}`);
+    expect(stack.sandbox.hubspot.deals.get(dealId)?.properties.switchboard_invoice_status).toBe('failed');
+  } finally {
+    stack.sandbox.stripe.failInvoicing(undefined);
+  }
+});

@@ -36,6 +36,7 @@ function stubs(deal: { dealstage?: string; amount?: string } = {}): ActivityStub
     createStripeDraftInvoice: async () => ({ id: 'in_1' }),
     createStripeInvoiceItem: async () => ({ id: 'ii_1' }),
     finalizeStripeInvoice: async (id) => ({ id, number: 'INV-1', amount_due: 2_500_050 }),
+    voidStripeInvoiceIfFinalized: async () => ({ voided: false, status: 'draft' }),
     deleteStripeInvoiceItem: async () => ({ deleted: true }),
     deleteStripeDraftInvoice: async () => ({ deleted: true }),
     updateHubspotDeal: async (id) => ({ id, properties: {} }),
@@ -159,6 +160,83 @@ test('finalize failing for good: the item and draft are deleted, finance told, t
       expect(run.names()).not.toContain('raiseRunFailureAlert');
     },
   ));
+
+test('a finalize that failed but happened all the same (answer lost): the invoice is voided, not deleted', () =>
+  harness.run(
+    {
+      ...stubs(),
+      finalizeStripeInvoice: async () => {
+        throw refused('connection reset');
+      },
+      voidStripeInvoiceIfFinalized: async () => ({ voided: true, status: 'void' }),
+    },
+    async (run) => {
+      await expect(execute(run)).resolves.toMatchObject({
+        outcome: 'invoice_failed',
+        compensations: ['void invoice in_1'],
+      });
+      const [[invoiceId, key]] = run.argsOf('voidStripeInvoiceIfFinalized') as [[string, string]];
+      expect(invoiceId).toBe('in_1');
+      expect(key).toMatch(/^deal-won\/7\/.+\/void$/);
+      expect(run.names()).not.toContain('deleteStripeInvoiceItem');
+      expect(run.names()).not.toContain('deleteStripeDraftInvoice');
+    },
+  ));
+
+const WON_AT = Date.parse('2025-03-02T10:00:00.000Z');
+const invoicedDeal = (wonAt: string) => ({
+  getHubspotDeal: async (dealId: string) => ({
+    id: dealId,
+    properties: {
+      dealname: 'Big deal',
+      dealstage: 'closedwon',
+      amount: '25000.50',
+      switchboard_invoice_status: 'invoiced',
+      switchboard_invoice_id: 'in_0',
+      switchboard_won_at: wonAt,
+    },
+    associations: { contacts: { results: [{ id: 'c1' }] } },
+  }),
+});
+
+test('won again after the invoiced win: announced as won again, never billed again', () =>
+  harness.run({ ...stubs(), ...invoicedDeal('2025-03-01T09:00:00.000Z') }, async (run) => {
+    await expect(execute(run, { wonAt: WON_AT })).resolves.toMatchObject({
+      outcome: 'already_invoiced',
+      wonAgain: true,
+      invoiceId: 'in_0',
+      slack: 'posted',
+    });
+    expect(stripeCalls(run)).toEqual([]);
+    const [[{ text }]] = run.argsOf('postSlackMessage') as [[{ text: string }]];
+    expect(text).toMatch(/^:trophy: Deal won again: \*Big deal\*.*already invoiced \(in_0\)/);
+    expect(run.argsOf('updateHubspotDeal')).toEqual([
+      ['7', { switchboard_won_at: '2025-03-02T10:00:00.000Z' }],
+    ]);
+  }));
+
+test('the same win delivered again after its run closed: nothing announced, nothing billed', () =>
+  harness.run({ ...stubs(), ...invoicedDeal('2025-03-02T10:00:00.000Z') }, async (run) => {
+    const result = await execute(run, { wonAt: WON_AT });
+    expect(result).toMatchObject({ outcome: 'already_invoiced', slack: 'not sent' });
+    expect(result.wonAgain).toBeUndefined();
+    expect(run.names()).toEqual(['getHubspotDeal']);
+  }));
+
+test('a win is recorded on the deal with the invoice, so its redelivery is known', () =>
+  harness.run(stubs(), async (run) => {
+    await expect(execute(run, { wonAt: WON_AT })).resolves.toMatchObject({ outcome: 'invoiced' });
+    expect(run.argsOf('updateHubspotDeal')).toEqual([
+      [
+        '7',
+        {
+          switchboard_invoice_status: 'invoiced',
+          switchboard_invoice_id: 'in_1',
+          switchboard_won_at: '2025-03-02T10:00:00.000Z',
+        },
+      ],
+    ]);
+  }));
 
 test('an invoice Stripe already has for the deal is not issued again', () =>
   harness.run(

@@ -3,12 +3,17 @@
  * amount reaches the threshold, and every won deal becomes a finalized Stripe invoice (customer upserted
  * by email, a draft invoice, the deal as its invoice item, finalize).
  *
- * Exactly once: the gateway starts one run per deal (`deal-won/hubspot/deal-<id>`, duplicates rejected),
- * every Stripe write carries an Idempotency-Key derived from the deal and this run chain (so a retried call
- * is the same call), and a deal HubSpot already shows as invoiced is not invoiced again on a manual rerun.
+ * Exactly once: one run per deal at a time (`deal-won/hubspot/deal-<id>`: a delivery while it is open is a
+ * duplicate), every Stripe write carries an Idempotency-Key derived from the deal and this run chain (so a
+ * retried call is the same call), and a deal HubSpot shows as invoiced — or whose invoice Stripe already
+ * has — is never invoiced again. A closed run does not block a later one: a deal read back as not won may
+ * be won for real later, and a deal won, moved back and won again is announced as "won again" (not
+ * billed). The win a run acted on is kept on the deal (`switchboard_won_at`), so a redelivery of that same
+ * win, after its run closed, is recognised and does nothing.
  *
- * Saga: if invoicing fails for good, what was created is undone (draft invoice and its item deleted — the
- * customer is kept, it is a real customer), the finance channel is told on Slack and the deal is marked
+ * Saga: if invoicing fails for good, what was created is undone (draft invoice and its item deleted — or
+ * the invoice voided, if the finalize happened although its call failed; the customer is kept, it is a
+ * real customer), the finance channel is told on Slack and the deal is marked
  * `switchboard_invoice_status=failed` in HubSpot. The run then COMPLETES with outcome `invoice_failed`:
  * the failure is a business outcome already handed to the people who own it (finance, via Slack and the
  * CRM), not a broken run; failing it would page operators for something only finance can fix. The run
@@ -16,6 +21,7 @@
  */
 import { ActivityFailure, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../systems/activities';
+import type { HubspotContact, HubspotDeal } from '../../systems/hubspot/schemas';
 import { mapWonDealToStripe, wonDealOf, WonDeal } from './mapping';
 import { activityOptionsFor } from '../../systems/index';
 import { alertOnFailure, describeError } from '../kit/failureAlert';
@@ -29,6 +35,11 @@ export interface DealWonInput {
   currency: string;
   daysUntilDue: number;
   wonStages: string[];
+  /**
+   * When HubSpot says the deal was won (the webhook event's time, ms). A win later than the one the deal
+   * was last announced for (`switchboard_won_at`) is a deal won again; the same time is a redelivery.
+   */
+  wonAt?: number;
 }
 
 export type DealWonOutcome =
@@ -46,6 +57,8 @@ export interface DealWonResult {
   invoiceId?: string;
   invoiceNumber?: string;
   amountDue?: number;
+  /** The deal had been won (and announced) before, then moved out of its won stage, and won again. */
+  wonAgain?: boolean;
   error?: string;
   compensations: string[];
 }
@@ -62,6 +75,7 @@ const stripe = proxyActivities<
     | 'createStripeDraftInvoice'
     | 'createStripeInvoiceItem'
     | 'finalizeStripeInvoice'
+    | 'voidStripeInvoiceIfFinalized'
     | 'deleteStripeDraftInvoice'
     | 'deleteStripeInvoiceItem'
   >
@@ -91,10 +105,33 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
     // The webhook said "won"; HubSpot now is the truth (the deal may have moved on, or been deleted).
     if (!deal) return finish('deal_not_found');
     if (!input.wonStages.includes(deal.properties.dealstage ?? '')) return finish('not_won');
-    if (deal.properties.switchboard_invoice_status === 'invoiced') return finish('already_invoiced');
+    // Won before (and announced), moved out of its won stage, and won again: said so, never billed twice.
+    const previousWin = Date.parse(deal.properties.switchboard_won_at ?? '');
+    const wonAgain = input.wonAt !== undefined && Number.isFinite(previousWin) && previousWin < input.wonAt;
+    if (deal.properties.switchboard_invoice_status === 'invoiced') {
+      // Added after runs were recorded (a closed run used to block every later one of the same deal).
+      if (wonAgain && patched('deal-won-won-again')) {
+        result.invoiceId = deal.properties.switchboard_invoice_id ?? undefined;
+        const won = wonDealOf(deal, await readContact(deal), input.currency);
+        await announce(won, true);
+        await step('record the win', () =>
+          hubspot.updateHubspotDeal.executeWithOptions(
+            { summary: `Record in HubSpot that deal ${won.dealId} was won again` },
+            [input.dealId, winProperties()],
+          ),
+        );
+      }
+      return finish('already_invoiced');
+    }
 
+    const won = wonDealOf(deal, await readContact(deal), input.currency);
+    await announce(won, wonAgain);
+    return invoice(won);
+  });
+
+  async function readContact(deal: HubspotDeal): Promise<HubspotContact | null> {
     const contactId = deal.associations?.contacts?.results[0]?.id;
-    const contact = contactId
+    return contactId
       ? await step('read contact', () =>
           hubspot.getHubspotContact.executeWithOptions(
             { summary: `Read HubSpot contact ${contactId} (billing contact of deal ${input.dealId})` },
@@ -102,11 +139,12 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
           ),
         )
       : null;
-    const won = wonDealOf(deal, contact, input.currency);
+  }
 
-    await announce(won);
-    return invoice(won);
-  });
+  /** The win this run acted on, kept on the deal: a later delivery of the same win is no new win. */
+  function winProperties(): Record<string, string> {
+    return input.wonAt === undefined ? {} : { switchboard_won_at: new Date(input.wonAt).toISOString() };
+  }
 
   function finish(outcome: DealWonOutcome): DealWonResult {
     result.outcome = outcome;
@@ -115,7 +153,8 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
   }
 
   /** A chat message is a courtesy: its failure is recorded, never allowed to stop the invoice. */
-  async function announce(won: WonDeal): Promise<void> {
+  async function announce(won: WonDeal, again: boolean): Promise<void> {
+    if (again) result.wonAgain = true;
     const amount = Number(won.amount);
     if (!(Number.isFinite(amount) && amount >= input.slackThreshold)) {
       result.slack = 'below threshold';
@@ -129,9 +168,13 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
             {
               channel: input.slackChannel,
               text:
-                `:trophy: Deal won: *${won.dealname ?? `deal ${won.dealId}`}* — ${money(amount, won.currency)}` +
+                `:trophy: Deal ${again ? 'won again' : 'won'}: *${won.dealname ?? `deal ${won.dealId}`}* — ` +
+                money(amount, won.currency) +
                 (won.fullName || won.company
                   ? ` (${[won.fullName, won.company].filter(Boolean).join(', ')})`
+                  : '') +
+                (again && result.invoiceId
+                  ? ` — already invoiced (${result.invoiceId}), not billed again`
                   : ''),
             },
           ],
@@ -170,7 +213,8 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
       }
     }
 
-    const compensations: { what: string; run: () => Promise<unknown> }[] = [];
+    const compensations: Compensation[] = [];
+    let finalizing: string | undefined;
     try {
       const customer = await step('upsert Stripe customer', () =>
         stripe.upsertStripeCustomer.executeWithOptions(
@@ -217,6 +261,7 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
             [item.id],
           ),
       });
+      finalizing = draft.id;
       const open = await step('finalize invoice', () =>
         stripe.finalizeStripeInvoice.executeWithOptions(
           { summary: `Finalize invoice ${draft.id} for deal ${won.dealId}` },
@@ -227,6 +272,22 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
       result.amountDue = open.amount_due;
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
+      // A finalize that reported a failure may still have happened (its answer lost): a finalized invoice
+      // cannot be deleted, only voided. Added after runs were recorded, hence patched().
+      const invoiceId = finalizing;
+      if (invoiceId && patched('deal-won-void-finalized')) {
+        compensations.unshift({
+          what: `void invoice ${invoiceId}`,
+          run: async () => {
+            const { voided } = await stripe.voidStripeInvoiceIfFinalized.executeWithOptions(
+              { summary: `Compensate: void invoice ${invoiceId} if the failed finalize happened after all` },
+              [invoiceId, key('void')],
+            );
+            // Voided: the invoice and its item stay as Stripe's record, so there is nothing left to delete.
+            return voided ? 'undone' : 'nothing to undo';
+          },
+        });
+      }
       return invoiceFailed(won, describeError(err), compensations);
     }
 
@@ -240,7 +301,11 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
         { summary: `Mark deal ${won.dealId} invoiced in HubSpot` },
         [
           input.dealId,
-          { switchboard_invoice_status: 'invoiced', switchboard_invoice_id: result.invoiceId ?? '' },
+          {
+            switchboard_invoice_status: 'invoiced',
+            switchboard_invoice_id: result.invoiceId ?? '',
+            ...winProperties(),
+          },
         ],
       ),
     );
@@ -249,14 +314,16 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
   async function invoiceFailed(
     won: WonDeal,
     error: string,
-    compensations: { what: string; run: () => Promise<unknown> }[],
+    compensations: Compensation[],
   ): Promise<DealWonResult> {
     result.error = error;
     progress.lastError = error;
     for (const c of compensations) {
       try {
-        await step(`compensate: ${c.what}`, c.run);
+        const outcome = await step(`compensate: ${c.what}`, c.run);
+        if (outcome === 'nothing to undo') continue;
         result.compensations.push(c.what);
+        if (outcome === 'undone') break;
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
         result.compensations.push(`${c.what} FAILED: ${describeError(err)}`);
@@ -285,11 +352,20 @@ export async function dealWon(input: DealWonInput): Promise<DealWonResult> {
     await step('mark deal invoice failed', () =>
       hubspot.updateHubspotDeal.executeWithOptions(
         { summary: `Mark deal ${won.dealId} invoice failed in HubSpot` },
-        [input.dealId, { switchboard_invoice_status: 'failed' }],
+        [input.dealId, { switchboard_invoice_status: 'failed', ...winProperties() }],
       ),
     );
     return finish('invoice_failed');
   }
+}
+
+/**
+ * One step of the saga's undo. Its outcome: 'undone' — nothing else is left to undo (the later ones are
+ * skipped); 'nothing to undo' — not listed among what was undone; anything else — done, listed.
+ */
+interface Compensation {
+  what: string;
+  run: () => Promise<unknown>;
 }
 
 function money(amount: number, currency: string): string {

@@ -40,13 +40,29 @@ export type StartPlan<W extends Workflow = Workflow> = {
   /** One line for the Web UI's run list. */
   summary: string;
 } & (
-  | { mode: 'start' } // one run per event: a repeated delivery hits the same id and is a duplicate
+  | {
+      // one run per event: a repeated delivery hits the same id and is a duplicate
+      mode: 'start';
+      /**
+       * When the id's last run has closed: `reject` (default) — the id is the event's identity, a later
+       * delivery is a duplicate; `allow` — a later event is a new run (the workflow itself must then make
+       * a repeat harmless, e.g. deal-won looks for the deal's invoice before it bills).
+       */
+      afterClose?: 'reject' | 'allow';
+      /**
+       * While a run with the id is open: `duplicate` (default) — 202 `duplicate: true`; `conflict` — the
+       * start is refused (409 `run_exists` with the open run's ids), for runs that must never overlap.
+       */
+      whileOpen?: 'duplicate' | 'conflict';
+    }
   | ({
       // one entity run per record, events applied in order
       mode: 'signalWithStart';
       /**
-       * The record's run is its whole life (an order from placed to shipped): once it has closed, a late
-       * event starts nothing and is answered as a duplicate. Otherwise a later event starts a new run.
+       * The record's run is its whole life (an order from placed to shipped): once it has completed, a late
+       * event starts nothing and is answered as a duplicate. A run that did not complete (failed,
+       * cancelled, terminated, timed out) never swallows a late event: it starts a new run that acts on it.
+       * Without `once`, a later event always starts a new run.
        */
       once?: boolean;
     } & SignalCall)
@@ -60,6 +76,12 @@ export interface ScheduleTrigger<W extends Workflow = Workflow> {
   every(config: Config): Duration | 'off';
   /** The scheduled action: the schedule appends the fire time to `workflowIdPrefix`. */
   plan(config: Config): { workflowIdPrefix: string; args: Parameters<W>; summary: string };
+  /**
+   * Runs never overlap, scheduled or by hand: a by-hand start goes through the schedule ("trigger now",
+   * overlap SKIP) and is refused (409 run_exists, with the open run's ids) while one runs. The manual plan
+   * then needs a fixed workflow id with `whileOpen: 'conflict'`, used when the schedule is off.
+   */
+  exclusive?: boolean;
 }
 
 export interface RecordFlow {

@@ -202,3 +202,59 @@ test('ShipBob OAuth2 through real runs: one token for many calls, one new token 
   // The expired token was refused once (401), replaced once, and the new one served every later call.
   expect(grants()).toBe(2);
 });
+
+test('ShipBob order.shipped after the order’s run was terminated is acted on, not dropped as a duplicate', async () => {
+  const { orderId } = await placeOrder();
+  const shipment = await eventually(() => shipbobOrderFor(orderId), 20_000, 'the ShipBob order');
+  const handle = stack.client.workflow.getHandle(orderFulfillmentWorkflowId(orderId));
+  // An operator gave up on the run (or it failed, or timed out) while the parcel was still in the warehouse.
+  await handle.terminate('operator: stuck run');
+  const terminated = await handle.describe();
+  expect(terminated.status.name).toBe('TERMINATED');
+
+  const shipped = await control('shipbob/ship', {
+    referenceId: orderId,
+    trackingNumber: '1Z999AA10123456799',
+    carrier: 'UPS',
+  });
+  const webhook = shipped.body.webhook as { status: number; body: Record<string, unknown> };
+  expect(webhook.status).toBe(202);
+  expect(webhook.body).toMatchObject({ duplicate: false });
+  await expect(result(orderId)).resolves.toMatchObject({
+    outcome: 'fulfilled',
+    shipbobOrderId: shipment.id,
+    trackingNumber: '1Z999AA10123456799',
+  });
+  expect(stack.sandbox.shopify.fulfillments.get(Number(orderId))).toEqual([
+    expect.objectContaining({ tracking_number: '1Z999AA10123456799' }),
+  ]);
+  const latest = await handle.describe();
+  expect(latest.runId).not.toBe(terminated.runId);
+});
+
+test('a digital-only order (nothing requires shipping) completes as nothing to ship: no alert, no 3PL call', async () => {
+  stack.config.alerts.webhookUrl = stack.sandbox.alertWebhookUrl;
+  const before = stack.sandbox.recorders.shipbob.requests.length;
+  const { status, body } = await control('shopify/orders', {
+    line_items: [
+      { sku: 'EBOOK-1', title: 'E-book', quantity: 1, requires_shipping: false },
+      { sku: 'GIFT-25', title: 'Gift card', quantity: 1, requires_shipping: false },
+    ],
+  });
+  expect(status).toBe(201);
+  const orderId = String((body.order as { id: number }).id);
+  await expect(result(orderId)).resolves.toMatchObject({ orderId, outcome: 'nothing to ship' });
+  expect(shipbobOrderFor(orderId)).toBeUndefined();
+  expect(
+    stack.sandbox.recorders.shipbob.requests.slice(before).filter((r) => r.path.startsWith('/1.0/order')),
+  ).toEqual([]);
+  expect(stack.sandbox.alerts.messages.filter((m) => m.text.includes(orderId))).toEqual([]);
+  const described = await stack.client.workflow.getHandle(orderFulfillmentWorkflowId(orderId)).describe();
+  expect(described.status.name).toBe('COMPLETED');
+  await recordHistory(
+    stack.client,
+    orderFulfillmentWorkflowId(orderId),
+    'order-fulfillment',
+    'order-fulfillment.nothing-to-ship',
+  );
+});

@@ -6,13 +6,15 @@
  * `shipped` (ShipBob's order.shipped webhook) or `cancelled` (Shopify's orders/cancelled). Shipped: the
  * tracking number is written back as a Shopify fulfillment. Cancelled first: the ShipBob order is
  * cancelled (compensation). Signals may arrive before the order webhook (senders do not promise order),
- * so the run checks them before each step.
+ * so the run checks them before each step. An order with nothing to ship (digital goods only) completes
+ * as `nothing to ship`: no ShipBob order, no alert.
  */
 import type { Duration } from '@temporalio/common';
 import {
   ApplicationFailure,
   condition,
   defineSignal,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -46,7 +48,8 @@ export interface OrderCancelledEvent {
 
 export interface OrderFulfillmentResult {
   orderId: string;
-  outcome: 'fulfilled' | 'cancelled' | 'order-not-found';
+  /** `nothing to ship`: every line item is digital (a download, a gift card): no 3PL order is needed. */
+  outcome: 'fulfilled' | 'cancelled' | 'order-not-found' | 'nothing to ship';
   shipbobOrderId?: number;
   trackingNumber?: string;
   carrier?: string;
@@ -93,6 +96,13 @@ export async function orderFulfillment(input: OrderFulfillmentInput): Promise<Or
       }
       if (order.cancelled_at || cancelled) {
         return compensate(input, result, progress, undefined, cancelled ?? { eventId: 'order-state' });
+      }
+      // Added after runs were recorded: a digital-only order used to fail as unshippable.
+      if (!order.line_items.some((li) => li.requires_shipping !== false) && patched('nothing-to-ship')) {
+        result.outcome = 'nothing to ship';
+        result.detail = `no line item of order ${order.name} requires shipping`;
+        progress.step('nothing to ship');
+        return done(progress, result);
       }
       const mapped = mapShopifyOrderToShipbob(order, input.shippingMethod);
       if (!mapped.ok) {

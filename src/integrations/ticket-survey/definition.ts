@@ -34,7 +34,8 @@ export const ticketSurveyIntegration = defineIntegration({
   description:
     'When a Zendesk ticket is solved, a durable timer starts (TICKET_SURVEY_DELAY, 24 h by default); when ' +
     'it fires, the requester gets the satisfaction survey email through Mandrill (Mailchimp ' +
-    'Transactional) and the ticket is tagged csat_survey_sent. A ticket reopened before then gets no survey.',
+    'Transactional) and the ticket is tagged survey-sent. A ticket reopened before then gets no survey and ' +
+    'is tagged survey-cancelled. The run keeps the requester’s id, never their email.',
   workflow: ticketSurvey,
   triggers: { webhooks: [{ source: 'zendesk', eventTypes: ['ticket.solved', 'ticket.reopened'] }] },
   from: { system: 'zendesk', records: 'tickets (solved) and their requesters' },

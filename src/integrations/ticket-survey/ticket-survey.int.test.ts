@@ -27,14 +27,18 @@ test('a signed ticket.solved webhook leads to the survey email after the delay',
   expect(stack.sandbox.mandrill.sentTo(email)).toHaveLength(0);
 
   const result = await stack.client.workflow.getHandle(workflowId).result();
-  expect(result).toMatchObject({ ticketId: String(ticket.id), outcome: 'sent', sentTo: email });
+  expect(result).toMatchObject({
+    ticketId: String(ticket.id),
+    outcome: 'sent',
+    requesterId: ticket.requester_id,
+  });
   expect(stack.sandbox.mandrill.sentTo(email)).toEqual([
     expect.objectContaining({
       template: 'satisfaction-survey',
       subject: 'How did we do on "Refund please"?',
     }),
   ]);
-  expect(ticket.tags).toContain('csat_survey_sent');
+  expect(ticket.tags).toContain('survey-sent');
   await recordHistory(stack.client, workflowId, 'ticket-survey');
 });
 
@@ -48,4 +52,35 @@ test('a signed ticket.reopened webhook inside the delay cancels the survey', asy
   const result = await stack.client.workflow.getHandle(ticketSurveyWorkflowId(String(ticket.id))).result();
   expect(result).toMatchObject({ outcome: 'cancelled', surveysCancelled: 1 });
   expect(stack.sandbox.mandrill.sentTo(email)).toHaveLength(0);
+});
+
+test('the survey run tags the ticket survey-sent and its result keeps the requester id, never the email', async () => {
+  const email = `tagged.${Date.now()}@example.com`;
+  const ticket = stack.sandbox.zendesk.createTicket({ requester: { name: 'Ada', email } });
+  await post(`zendesk/tickets/${ticket.id}/solve`);
+  const workflowId = ticketSurveyWorkflowId(String(ticket.id));
+  const result = await stack.client.workflow.getHandle(workflowId).result();
+  expect(result).toMatchObject({ outcome: 'sent', requesterId: ticket.requester_id });
+  expect(JSON.stringify(result)).not.toContain(email);
+  expect(stack.sandbox.mandrill.sentTo(email)).toHaveLength(1);
+  expect(ticket.tags).toEqual(['survey-sent']);
+  // Nor does what the runs API shows of it (result and progress).
+  const view = await fetch(`${stack.gatewayUrl}/runs/${workflowId}`, {
+    headers: { authorization: `Bearer ${stack.config.apiKeys[0]}` },
+  });
+  expect(view.status).toBe(200);
+  expect(await view.text()).not.toContain(email);
+});
+
+test('a survey cancelled by a reopen tags the ticket survey-cancelled', async () => {
+  const ticket = stack.sandbox.zendesk.createTicket({
+    requester: { name: 'Grace', email: `cancelled.${Date.now()}@example.com` },
+  });
+  await post(`zendesk/tickets/${ticket.id}/solve`);
+  await post(`zendesk/tickets/${ticket.id}/reopen`);
+  const workflowId = ticketSurveyWorkflowId(String(ticket.id));
+  const result = await stack.client.workflow.getHandle(workflowId).result();
+  expect(result).toMatchObject({ outcome: 'cancelled', surveysCancelled: 1 });
+  expect(ticket.tags).toEqual(['survey-cancelled']);
+  await recordHistory(stack.client, workflowId, 'ticket-survey', 'ticket-survey.cancelled');
 });

@@ -1,6 +1,7 @@
 /** ticket-survey's timer and its cancellation, with stubbed Zendesk and Mandrill; 24 h pass in an instant. */
 import { ActivityStubs, useWorkflowHarness, WorkflowRun } from '../../../test/helpers/workflowHarness';
 import {
+  SURVEY_CANCELLED_TAG,
   SURVEY_SENT_TAG,
   ticketReopenedSignal,
   ticketSolvedSignal,
@@ -57,7 +58,7 @@ test('a solved ticket gets the survey once the 24 h timer fires, and is tagged',
       ticketId: '9',
       outcome: 'sent',
       surveysCancelled: 0,
-      sentTo: 'grace@example.com',
+      requesterId: 5,
     });
     expect(run.names()).toEqual([
       'getZendeskTicket',
@@ -88,7 +89,8 @@ test('a ticket reopened before the timer fires gets no survey', () =>
     await handle.signal(ticketReopenedSignal, { eventId: 'reopened-1' });
 
     await expect(handle.result()).resolves.toMatchObject({ outcome: 'cancelled', surveysCancelled: 1 });
-    expect(run.calls).toEqual([]);
+    expect(run.names()).toEqual(['addZendeskTicketTags']);
+    expect(run.argsOf('addZendeskTicketTags')).toEqual([['9', [SURVEY_CANCELLED_TAG]]]);
   }));
 
 test('solved, reopened, solved again: one survey, a full delay after the second solve', () =>
@@ -119,14 +121,17 @@ test('a ticket open again when the timer fires (its reopen webhook lost) gets no
     expect(run.names()).toEqual(['getZendeskTicket']);
   }));
 
-test('a requester who already got the survey is not sent another', () =>
-  harness.run(zendesk({ tags: [SURVEY_SENT_TAG] }), async (run) => {
-    await expect((await solved(run)).result()).resolves.toMatchObject({
-      outcome: 'skipped',
-      detail: 'the requester already got the survey',
-    });
-    expect(run.names()).toEqual(['getZendeskTicket']);
-  }));
+test.each([SURVEY_SENT_TAG, 'csat_survey_sent'])(
+  'a requester who already got the survey (ticket tagged %s) is not sent another',
+  (tag) =>
+    harness.run(zendesk({ tags: [tag] }), async (run) => {
+      await expect((await solved(run)).result()).resolves.toMatchObject({
+        outcome: 'skipped',
+        detail: 'the requester already got the survey',
+      });
+      expect(run.names()).toEqual(['getZendeskTicket']);
+    }),
+);
 
 test('an address Mandrill rejects is reported, and the ticket is not tagged', () =>
   harness.run(

@@ -4,11 +4,12 @@
  * One run per ticket (`ticket-survey/zendesk/ticket-<id>`), fed by signalWithStart: `solved` starts the
  * wait (TICKET_SURVEY_DELAY, 24 h by default — a server-side timer, nothing runs meanwhile), `reopened`
  * before it fires cancels the survey. When it fires, the ticket is read again (a reopen whose webhook was
- * lost still cancels), the requester gets the survey, and the ticket is tagged so a redelivered
- * `ticket.solved` never sends a second one.
+ * lost still cancels), the requester gets the survey, and the ticket is tagged `survey-sent` so a
+ * redelivered `ticket.solved` never sends a second one; a survey a reopen cancelled tags it
+ * `survey-cancelled`. The result names the requester by id only: no email outlives the run's history.
  */
 import type { Duration } from '@temporalio/common';
-import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineSignal, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../systems/activities';
 import { mapSolvedTicketToSurveyEmail } from './mapping';
 import { activityOptionsFor } from '../../systems/index';
@@ -32,12 +33,17 @@ export interface TicketSurveyResult {
   ticketId: string;
   outcome: 'sent' | 'cancelled' | 'skipped' | 'rejected';
   surveysCancelled: number;
-  sentTo?: string;
+  /** The Zendesk user who got the survey: an id, never their email (results are kept and shown). */
+  requesterId?: number;
   detail?: string;
 }
 
 /** Marks a ticket whose requester got the survey. */
-export const SURVEY_SENT_TAG = 'csat_survey_sent';
+export const SURVEY_SENT_TAG = 'survey-sent';
+/** Marks a ticket whose survey a reopen cancelled. */
+export const SURVEY_CANCELLED_TAG = 'survey-cancelled';
+/** What SURVEY_SENT_TAG was before: tickets tagged so got their survey too. */
+const LEGACY_SURVEY_SENT_TAG = 'csat_survey_sent';
 
 export const ticketSolvedSignal = defineSignal<[TicketStatusEvent]>('solved');
 export const ticketReopenedSignal = defineSignal<[TicketStatusEvent]>('reopened');
@@ -76,6 +82,14 @@ export async function ticketSurvey(input: TicketSurveyInput): Promise<TicketSurv
       await sendSurvey(input, result, progress);
       break;
     }
+    // Added after runs were recorded: those replay without the tag.
+    if (result.outcome === 'cancelled' && patched('ticket-survey-outcome-tags')) {
+      await zendesk.addZendeskTicketTags.executeWithOptions(
+        { summary: `Tag ticket ${input.ticketId} ${SURVEY_CANCELLED_TAG}` },
+        [input.ticketId, [SURVEY_CANCELLED_TAG]],
+      );
+      progress.step(`tagged ${SURVEY_CANCELLED_TAG}`);
+    }
     if (result.outcome === 'skipped' && !result.detail) result.detail = 'the ticket was not solved';
     progress.stage = 'completed';
     return result;
@@ -95,7 +109,7 @@ async function sendSurvey(
   if (!ticket) return skip(result, progress, 'the ticket was deleted');
   if (ticket.status !== 'solved' && ticket.status !== 'closed')
     return skip(result, progress, `the ticket is ${ticket.status} again`);
-  if (ticket.tags.includes(SURVEY_SENT_TAG))
+  if (ticket.tags.includes(SURVEY_SENT_TAG) || ticket.tags.includes(LEGACY_SURVEY_SENT_TAG))
     return skip(result, progress, 'the requester already got the survey');
 
   const requester = await zendesk.getZendeskUser.executeWithOptions(
@@ -120,7 +134,7 @@ async function sendSurvey(
     return;
   }
   result.outcome = 'sent';
-  result.sentTo = mapped.message.to[0].email;
+  result.requesterId = requester.id;
   progress.step(`survey ${delivery?.status ?? 'sent'}`);
   // Closed tickets are read-only in Zendesk, and can never be solved again: no tag needed there.
   if (ticket.status === 'solved') {

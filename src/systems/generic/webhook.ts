@@ -1,12 +1,14 @@
 /** In-house senders signing with plain HMAC-SHA256 post Switchboard's own event shape. */
 import { z } from 'zod';
 import { verifyGenericHmacSignature } from './signature';
+import { boundedIdSchema } from '../kit/idSchemas';
 import type { WebhookSourceDefinition } from '../kit/webhookSource';
 
+/** Switchboard's own event shape; `recordId` may name a workflow, so ids are bounded and printable. */
 export const genericEventSchema = z.object({
-  id: z.string().min(1).max(200),
+  id: boundedIdSchema('an event id'),
   type: z.string().min(1).max(200),
-  recordId: z.union([z.string().min(1).max(200), z.number()]).optional(),
+  recordId: z.union([z.number(), boundedIdSchema('a record id')]).optional(),
   data: z.unknown(),
 });
 

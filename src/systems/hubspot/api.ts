@@ -44,16 +44,22 @@ export function createHubspotActivities(http: HttpClient) {
   return {
     /**
      * The contact as it is now, or null when HubSpot no longer has it (deleted/merged). With
-     * `archived: true` it reads a deleted (archived) contact instead, which HubSpot keeps for 90 days.
+     * `archived: true` it reads a deleted (archived) contact instead, which HubSpot keeps for 90 days;
+     * with `emailHistory: true` it also lists the emails the contact had (`propertiesWithHistory`).
      */
     async getHubspotContact(
       contactId: string,
-      opts: { archived?: boolean } = {},
+      opts: { archived?: boolean; emailHistory?: boolean } = {},
     ): Promise<HubspotContact | null> {
       return http.request('hubspot', {
         method: 'GET',
         path: contactPath(contactId),
-        query: { properties: CONTACT_PROPERTIES.join(','), archived: opts.archived ?? false },
+        query: {
+          properties: CONTACT_PROPERTIES.join(','),
+          archived: opts.archived ?? false,
+          // The addresses the contact had before, newest first: where its list member may still be.
+          ...(opts.emailHistory ? { propertiesWithHistory: 'email' } : {}),
+        },
         schema: hubspotContactSchema,
         nullOn: [404],
       });

@@ -4,6 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
+import { WebhookQueue } from '../../sandbox/webhookQueue';
 import type { HubspotError, HubspotEvent, HubspotFilter, HubspotSearchRequest } from './schemas';
 
 export interface SandboxContact {
@@ -26,10 +27,17 @@ export interface HubspotSandboxOptions {
 }
 
 /** What a stand-in event says; the batch adds HubSpot's ids and times. */
-export type HubspotWebhookEvent = Pick<HubspotEvent, 'subscriptionType' | 'propertyName'> & {
+export type HubspotWebhookEvent = Pick<HubspotEvent, 'subscriptionType' | 'propertyName' | 'changeSource'> & {
   objectId: string;
   propertyValue?: string;
 };
+
+/** One past (or the current) value of a property, as `propertiesWithHistory` lists it. */
+export interface PropertyVersion {
+  value: string;
+  timestamp: string;
+  sourceType: string;
+}
 
 const hubspotError = (message: string, category: string): HubspotError => ({
   status: 'error',
@@ -43,9 +51,13 @@ const MAX_SEARCH_LIMIT = 200;
 
 export class HubspotSandbox {
   readonly contacts = new Map<string, SandboxContact>();
+  /** Each contact's property history, newest value first, as `propertiesWithHistory` answers it. */
+  private readonly history = new Map<string, Record<string, PropertyVersion[]>>();
   readonly deals = new Map<string, SandboxDeal>();
   private nextId = 1000;
   private nextEventId = 1;
+  /** Outgoing webhooks; with `notifyApiWrites`, an API change to a contact sends its propertyChange events. */
+  readonly webhooks = new WebhookQueue();
 
   constructor(private readonly opts: HubspotSandboxOptions) {}
 
@@ -54,10 +66,21 @@ export class HubspotSandbox {
     this.nextId += by;
   }
 
-  upsertContact(id: string | undefined, properties: Record<string, string | null>): SandboxContact {
+  upsertContact(
+    id: string | undefined,
+    properties: Record<string, string | null>,
+    sourceType = 'CRM_UI',
+  ): SandboxContact {
     const contactId = id ?? String(++this.nextId);
+    const before = this.contacts.get(contactId)?.properties ?? {};
     const contact = this.merge(this.contacts.get(contactId), contactId, properties);
     this.contacts.set(contactId, contact);
+    const history = this.history.get(contactId) ?? {};
+    for (const [name, value] of Object.entries(properties)) {
+      if (before[name] === value && history[name]) continue;
+      (history[name] ??= []).unshift({ value: value ?? '', timestamp: contact.updatedAt, sourceType });
+    }
+    this.history.set(contactId, history);
     return contact;
   }
 
@@ -202,7 +225,17 @@ export class HubspotSandbox {
         res.status(404).json(hubspotError('resource not found', 'OBJECT_NOT_FOUND'));
         return;
       }
-      res.json(withProperties(contact, req.query.properties));
+      const withHistory =
+        typeof req.query.propertiesWithHistory === 'string'
+          ? {
+              propertiesWithHistory: Object.fromEntries(
+                req.query.propertiesWithHistory
+                  .split(',')
+                  .map((name) => [name, this.history.get(contact.id)?.[name] ?? []]),
+              ),
+            }
+          : {};
+      res.json({ ...withProperties(contact, req.query.properties), ...withHistory });
     });
     router.post('/crm/v3/objects/contacts', express.json(), (req, res) => {
       const properties = (req.body?.properties ?? {}) as Record<string, string>;
@@ -215,14 +248,28 @@ export class HubspotSandbox {
           .json(hubspotError(`Contact already exists. Existing ID: ${duplicate.id}`, 'CONFLICT'));
         return;
       }
-      res.status(201).json(this.upsertContact(undefined, properties));
+      res.status(201).json(this.upsertContact(undefined, properties, 'INTEGRATION'));
     });
     router.patch('/crm/v3/objects/contacts/:id', express.json(), (req, res) => {
       if (!this.contacts.get(req.params.id) || this.contacts.get(req.params.id)?.archived) {
         res.status(404).json(hubspotError('resource not found', 'OBJECT_NOT_FOUND'));
         return;
       }
-      res.json(this.upsertContact(req.params.id, (req.body?.properties ?? {}) as Record<string, string>));
+      const properties = (req.body?.properties ?? {}) as Record<string, string>;
+      const before = { ...this.contacts.get(req.params.id)!.properties };
+      res.json(this.upsertContact(req.params.id, properties, 'INTEGRATION'));
+      // HubSpot reports changes made through the API too, one event per changed property.
+      const changed = Object.entries(properties).filter(([name, value]) => before[name] !== value);
+      if (this.webhooks.notifyApiWrites && changed.length > 0) {
+        const events = changed.map(([propertyName, propertyValue]) => ({
+          subscriptionType: 'contact.propertyChange',
+          objectId: req.params.id,
+          propertyName,
+          propertyValue,
+          changeSource: 'INTEGRATION',
+        }));
+        this.webhooks.send(() => this.sendWebhook(events));
+      }
     });
     router.get('/crm/v3/objects/deals/:id', (req, res) => {
       const deal = this.deals.get(req.params.id);

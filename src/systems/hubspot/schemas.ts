@@ -4,19 +4,20 @@
  * the webhook parser, the connector, the mappings (inside workflows) and the stand-in all read them here.
  */
 import { z } from 'zod';
+import { eventIdSchema, numericIdSchema } from '../kit/idSchemas';
 
 const numberOrString = z.union([z.number(), z.string()]);
 
-/** One event of a webhook batch. */
+/** One event of a webhook batch. `objectId` names the workflow (`contact-sync/hubspot/contact-<id>`): digits only. */
 export const hubspotEventSchema = z
   .object({
-    eventId: numberOrString,
+    eventId: eventIdSchema('a HubSpot event id'),
     subscriptionId: numberOrString.optional(),
     portalId: numberOrString.optional(),
     occurredAt: z.number(),
     subscriptionType: z.string().min(1),
     attemptNumber: z.number().optional(),
-    objectId: numberOrString,
+    objectId: numericIdSchema('a HubSpot object id'),
     propertyName: z.string().optional(),
     propertyValue: z.unknown().optional(),
     changeSource: z.string().optional(),
@@ -45,6 +46,8 @@ export const hubspotContactPropertiesSchema = z
     country: z.string().nullish(),
     hs_email_optout: z.string().nullish(),
     lastmodifieddate: z.string().nullish(),
+    /** Custom property (create it in the portal): address-propagation's marker on its own writes. */
+    switchboard_address_origin: z.string().nullish(),
   })
   .loose();
 
@@ -58,7 +61,18 @@ const hubspotObjectSchema = <P extends z.ZodType>(properties: P) =>
     archived: z.boolean().optional(),
   });
 
-export const hubspotContactSchema = hubspotObjectSchema(hubspotContactPropertiesSchema);
+/** One value a property had, newest first (`propertiesWithHistory=<name>` on a read). */
+export const hubspotPropertyVersionSchema = z
+  .object({
+    value: z.string().nullish(),
+    timestamp: z.string().optional(),
+    sourceType: z.string().optional(),
+  })
+  .loose();
+
+export const hubspotContactSchema = hubspotObjectSchema(hubspotContactPropertiesSchema).extend({
+  propertiesWithHistory: z.record(z.string(), z.array(hubspotPropertyVersionSchema)).optional(),
+});
 export type HubspotContact = z.infer<typeof hubspotContactSchema>;
 
 /** The deal properties Switchboard reads; the connector asks for exactly these (`properties=`). */
@@ -71,6 +85,9 @@ export const hubspotDealPropertiesSchema = z
     closedate: z.string().nullish(),
     deal_currency_code: z.string().nullish(),
     switchboard_invoice_status: z.string().nullish(),
+    switchboard_invoice_id: z.string().nullish(),
+    /** The win deal-won last acted on (ISO time): a later win is a deal won again. */
+    switchboard_won_at: z.string().nullish(),
   })
   .loose();
 

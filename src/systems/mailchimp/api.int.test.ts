@@ -97,3 +97,29 @@ test('a wrong API key gets Mailchimp’s 401 problem, non-retryable', async () =
     message: expect.stringContaining('401: API Key Invalid'),
   });
 });
+
+test('an email change moves the member (PATCH); an address another member has is refused, a missing one not found', async () => {
+  const input = (email: string) => ({
+    email_address: email,
+    status_if_new: 'subscribed' as const,
+    merge_fields: { FNAME: 'Ada' },
+  });
+  const before = await mailchimp.upsertMailchimpMember(list, input('old.address@example.com'));
+  await expect(
+    mailchimp.changeMailchimpMemberEmail(list, 'Old.Address@example.com', 'new.address@example.com'),
+  ).resolves.toEqual({ outcome: 'changed', memberId: subscriberHash('new.address@example.com') });
+  expect(await mailchimp.getMailchimpMember(list, 'old.address@example.com')).toBeNull();
+  const moved = env.sandbox.mailchimp.lists.get(list)?.get(subscriberHash('new.address@example.com'));
+  expect(moved).toMatchObject({ status: before.status, merge_fields: { FNAME: 'Ada' } });
+
+  await mailchimp.upsertMailchimpMember(list, input('someone.else@example.com'));
+  await expect(
+    mailchimp.changeMailchimpMemberEmail(list, 'new.address@example.com', 'someone.else@example.com'),
+  ).resolves.toEqual({ outcome: 'new_email_taken' });
+  const refused = env.sandbox.recorders.mailchimp.requests.filter((r) => r.method === 'PATCH').at(-1);
+  expect(refused?.status).toBe(400);
+
+  await expect(
+    mailchimp.changeMailchimpMemberEmail(list, 'nobody@example.com', 'fresh@example.com'),
+  ).resolves.toEqual({ outcome: 'not_found' });
+});

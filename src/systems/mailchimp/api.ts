@@ -1,5 +1,6 @@
 /** Mailchimp Marketing API 3.0 (https://mailchimp.com/developer/marketing/api/list-members/): list members. */
 import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { HttpClient } from '../../http/client';
 import {
@@ -35,9 +36,28 @@ export function subscriberHash(email: string): string {
   return createHash('md5').update(email.trim().toLowerCase()).digest('hex');
 }
 
+/** What moving a member to a new email address did. */
+export type MailchimpEmailChange =
+  | { outcome: 'changed'; memberId: string }
+  | { outcome: 'not_found' }
+  | { outcome: 'new_email_taken' };
+
+/** The API answered `status` (a 4xx the HTTP layer raised as a non-retryable ApiRequestError). */
+function refusedWith(err: unknown, status: number): boolean {
+  if (!(err instanceof ApplicationFailure) || err.type !== 'ApiRequestError') return false;
+  return (err.details?.[0] as { status?: unknown } | undefined)?.status === status;
+}
+
 export function createMailchimpActivities(http: HttpClient) {
   const memberPath = (listId: string, email: string) =>
     `/3.0/lists/${encodeURIComponent(listId)}/members/${subscriberHash(email)}`;
+  const getMember = (listId: string, email: string) =>
+    http.request('mailchimp', {
+      method: 'GET',
+      path: memberPath(listId, email),
+      schema: mailchimpMemberSchema,
+      nullOn: [404],
+    });
   return {
     /** Add or update ("upsert") a list member: PUT is idempotent by subscriber hash. */
     async upsertMailchimpMember(listId: string, member: MailchimpMemberInput): Promise<MailchimpMember> {
@@ -85,12 +105,35 @@ export function createMailchimpActivities(http: HttpClient) {
     },
 
     async getMailchimpMember(listId: string, email: string): Promise<MailchimpMember | null> {
-      return http.request('mailchimp', {
-        method: 'GET',
-        path: memberPath(listId, email),
-        schema: mailchimpMemberSchema,
-        nullOn: [404],
-      });
+      return getMember(listId, email);
+    },
+
+    /**
+     * Moves the member at `fromEmail` to `toEmail` (PATCH with the new `email_address` on the old
+     * subscriber hash): one member, its status, history and tags kept, instead of a second member at the
+     * new address. `not_found` when nobody is at the old address; `new_email_taken` when Mailchimp refuses
+     * because another member (archived ones too) already has the new address — checked by reading that
+     * address, not by parsing the refusal.
+     */
+    async changeMailchimpMemberEmail(
+      listId: string,
+      fromEmail: string,
+      toEmail: string,
+    ): Promise<MailchimpEmailChange> {
+      try {
+        const member = await http.request('mailchimp', {
+          method: 'PATCH',
+          path: memberPath(listId, fromEmail),
+          json: { email_address: toEmail },
+          schema: mailchimpMemberSchema,
+          nullOn: [404],
+        });
+        return member ? { outcome: 'changed', memberId: member.id } : { outcome: 'not_found' };
+      } catch (err) {
+        if (refusedWith(err, 400) && (await getMember(listId, toEmail)))
+          return { outcome: 'new_email_taken' };
+        throw err;
+      }
     },
 
     /**

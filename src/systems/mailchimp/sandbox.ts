@@ -130,7 +130,8 @@ export class MailchimpSandbox {
       const member: SandboxMember = {
         id: req.params.hash,
         email_address: email,
-        unique_email_id: md5(`unique:${email}`).slice(0, 10),
+        // Mailchimp's own id of the member: it stays through updates and email changes.
+        unique_email_id: existing?.unique_email_id ?? md5(`unique:${email}`).slice(0, 10),
         // An archived member comes back like a new one: status_if_new applies again.
         status:
           body.status ??
@@ -143,6 +144,76 @@ export class MailchimpSandbox {
         last_changed: new Date().toISOString(),
       };
       list.set(req.params.hash, member);
+      res.json(member);
+    });
+    /**
+     * Update a member (PATCH): the fields given change, the others stay. A new `email_address` moves the
+     * member to that address (its subscriber hash changes with it; status, merge fields and tags stay), as
+     * Mailchimp allows since API 3.0's 2016-11 release. An address another member of the list already has
+     * (archived ones included) is refused with Mailchimp's 400 "Invalid Resource" and the field's reason
+     * in `errors`; a permanently deleted one with "Forgotten Email Not Subscribed".
+     */
+    router.patch('/3.0/lists/:listId/members/:hash', (req, res) => {
+      const list = this.lists.get(req.params.listId);
+      const member = list?.get(req.params.hash);
+      if (!list || !member) {
+        res
+          .status(404)
+          .json(problem(404, 'Resource Not Found', 'The requested resource could not be found.'));
+        return;
+      }
+      const body = (req.body ?? {}) as {
+        email_address?: unknown;
+        status?: unknown;
+        merge_fields?: Record<string, unknown>;
+      };
+      if (body.email_address !== undefined) {
+        const email = typeof body.email_address === 'string' ? body.email_address.trim().toLowerCase() : '';
+        if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+          res.status(400).json(problem(400, 'Invalid Resource', 'Please provide a valid email address.'));
+          return;
+        }
+        const hash = md5(email);
+        if (hash !== member.id) {
+          if (this.forgotten.has(`${req.params.listId}/${hash}`)) {
+            res
+              .status(400)
+              .json(
+                problem(
+                  400,
+                  'Forgotten Email Not Subscribed',
+                  `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`,
+                ),
+              );
+            return;
+          }
+          const other = list.get(hash);
+          if (other) {
+            res.status(400).json({
+              ...problem(
+                400,
+                'Invalid Resource',
+                "The resource submitted could not be validated. For field-specific details, see the 'errors' array.",
+              ),
+              errors: [
+                {
+                  field: 'email_address',
+                  message: `"${email}" is already in this list with a status of "${other.status}".`,
+                },
+              ],
+            });
+            return;
+          }
+          list.delete(member.id);
+          member.id = hash;
+          member.email_address = email;
+          list.set(hash, member);
+        }
+      }
+      if (typeof body.status === 'string' && MEMBER_STATUSES.includes(body.status))
+        member.status = body.status;
+      if (body.merge_fields) member.merge_fields = { ...member.merge_fields, ...body.merge_fields };
+      member.last_changed = new Date().toISOString();
       res.json(member);
     });
     /**
@@ -235,7 +306,7 @@ export class MailchimpSandbox {
         const member: SandboxMember = {
           id: hash,
           email_address: email,
-          unique_email_id: md5(`unique:${email}`).slice(0, 10),
+          unique_email_id: existing?.unique_email_id ?? md5(`unique:${email}`).slice(0, 10),
           status: raw.status,
           merge_fields: { ...(onList ? existing.merge_fields : {}), ...raw.merge_fields },
           tags: existing?.tags ?? [],

@@ -4,9 +4,8 @@
  * connector, the order-fulfillment mapping and definition, and the stand-in all read them here.
  */
 import { z } from 'zod';
+import { boundedIdSchema, numericIdSchema } from '../kit/idSchemas';
 import { standardWebhookPayload } from '../standard/schemas';
-
-const numberOrString = z.union([z.string(), z.number()]);
 
 export const shipbobTrackingSchema = z
   .object({
@@ -97,13 +96,19 @@ export const shipbobCancelResultSchema = z
   .loose();
 
 /**
+ * The merchant's id for an order (order-fulfillment: the Shopify order id). It names the workflow
+ * (`order-fulfillment/shopify/order-<reference_id>`), so it is bounded whatever the merchant chose.
+ */
+const shipbobReferenceIdSchema = z.union([z.number(), boundedIdSchema('a ShipBob reference id')]);
+
+/**
  * The `data` of ShipBob's order webhooks (order.shipped and the order.shipment.* events), typed as ShipBob
  * types it; the record is the order's reference_id.
  */
 export const shipbobOrderEventDataSchema = z
   .object({
-    order_id: numberOrString.optional(),
-    reference_id: numberOrString,
+    order_id: numericIdSchema('a ShipBob order id').optional(),
+    reference_id: shipbobReferenceIdSchema,
     tracking_number: z.string().nullish(),
     carrier: z.string().nullish(),
     tracking: shipbobTrackingSchema.nullish(),
@@ -111,12 +116,18 @@ export const shipbobOrderEventDataSchema = z
   .loose();
 export type ShipbobOrderEventData = z.output<typeof shipbobOrderEventDataSchema>;
 
-/** A webhook: the Standard Webhooks body `{type, timestamp, data}`; an order.* event carries the order data. */
+/** What any other event's data may name its record by: a reference_id, bounded the same way. */
+const shipbobEventDataSchema = z.object({ reference_id: shipbobReferenceIdSchema.optional() }).loose();
+
+/**
+ * A webhook: the Standard Webhooks body `{type, timestamp, data}`; an order.* event carries the order data,
+ * any event's reference_id becomes its record id.
+ */
 export const shipbobWebhookBodySchema = standardWebhookPayload(z.record(z.string(), z.unknown())).superRefine(
   (body, ctx) => {
-    if (!body.type.startsWith('order.')) return;
-    const order = shipbobOrderEventDataSchema.safeParse(body.data);
-    for (const issue of order.error?.issues ?? [])
+    const schema = body.type.startsWith('order.') ? shipbobOrderEventDataSchema : shipbobEventDataSchema;
+    const data = schema.safeParse(body.data);
+    for (const issue of data.error?.issues ?? [])
       ctx.addIssue({ code: 'custom', message: issue.message, path: ['data', ...issue.path] });
   },
 );

@@ -84,12 +84,12 @@ test("updates the customer's default address in place", async () => {
     zip: 'CB1',
     country_code: 'GB',
   });
-  expect(updated.default_address).toMatchObject({
+  expect(updated?.default_address).toMatchObject({
     id: customer.default_address!.id,
     address1: '2 New Street',
     city: 'Cambridge',
   });
-  expect(updated.addresses).toHaveLength(1);
+  expect(updated?.addresses).toHaveLength(1);
 });
 
 test("a wrong access token fails fast with Shopify's own message", async () => {

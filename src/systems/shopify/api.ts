@@ -21,6 +21,19 @@ export interface ShopifyFulfillmentOutcome {
   fulfillment?: ShopifyFulfillment;
 }
 
+/** Customers read per email search: the look-alikes a tokenized search returns besides the exact match. */
+const SEARCH_PAGE_SIZE = 50;
+
+/** The note with its `<key>: …` line set to `value`, every other line kept. */
+export function withNoteLine(note: string | null | undefined, key: string, value: string): string {
+  const line = `${key}: ${value}`;
+  const lines = (note ?? '').split('\n').filter((l) => l !== '');
+  const at = lines.findIndex((l) => l.startsWith(`${key}: `));
+  if (at >= 0) lines[at] = line;
+  else lines.push(line);
+  return lines.join('\n');
+}
+
 /** Fulfillment orders Shopify still lets us fulfill. */
 const FULFILLABLE = ['open', 'in_progress'];
 
@@ -94,15 +107,21 @@ export function createShopifyActivities(http: HttpClient) {
       return { outcome: 'created', fulfillment: res.fulfillment };
     },
 
-    /** `GET /customers/search.json?query=email:…`: the customer with this email, if the shop has one. */
+    /**
+     * The customer whose email is exactly this one (trimmed, case-insensitive), or null. Shopify's search
+     * (`GET /customers/search.json?query=email:"…"`) is tokenized: even quoted, `ada@example.com` also
+     * finds `ada@example.com.au`, so only an exact match among the results counts; anything else is no
+     * match at all, never "the closest customer".
+     */
     async findShopifyCustomerByEmail(email: string): Promise<ShopifyCustomer | null> {
+      const wanted = email.trim().toLowerCase();
       const res = await http.request('shopify', {
         method: 'GET',
         path: '/customers/search.json',
-        query: { query: `email:${email}`, limit: 1 },
+        query: { query: `email:"${wanted.replace(/["\\]/g, '\\$&')}"`, limit: SEARCH_PAGE_SIZE },
         schema: shopifyResponses.customers,
       });
-      return res.customers[0] ?? null;
+      return res.customers.find((c) => c.email?.trim().toLowerCase() === wanted) ?? null;
     },
 
     async getShopifyCustomer(customerId: string | number): Promise<ShopifyCustomer | null> {
@@ -117,17 +136,24 @@ export function createShopifyActivities(http: HttpClient) {
 
     /**
      * Sets the customer's default address (PUT /customers/{id}.json with the address and its id, which
-     * Shopify updates in place; without a default address a new default one is added).
+     * Shopify updates in place; without a default address a new default one is added). With `noteLine`,
+     * the line `<key>: <value>` of the customer's note is set in the same write (replaced if the note has
+     * one with that key, else appended): the merchant's own note text stays as it is. With
+     * `unlessChangedSince` (the `updated_at` the caller read), nothing is written if the customer changed
+     * since — someone else's newer edit is not overwritten — and the answer is null.
      */
     async updateShopifyCustomerAddress(
       customerId: string | number,
       address: Omit<ShopifyAddress, 'id' | 'default'>,
-    ): Promise<ShopifyCustomer> {
+      noteLine?: { key: string; value: string },
+      unlessChangedSince?: string,
+    ): Promise<ShopifyCustomer | null> {
       const current = await http.request('shopify', {
         method: 'GET',
         path: `/customers/${numericId(customerId, 'Shopify')}.json`,
         schema: shopifyResponses.customer,
       });
+      if (unlessChangedSince !== undefined && current.customer.updated_at !== unlessChangedSince) return null;
       const existingId = current.customer.default_address?.id;
       const res = await http.request('shopify', {
         method: 'PUT',
@@ -136,6 +162,7 @@ export function createShopifyActivities(http: HttpClient) {
           customer: {
             id: Number(customerId),
             addresses: [{ ...address, ...(existingId ? { id: existingId } : {}), default: true }],
+            ...(noteLine ? { note: withNoteLine(current.customer.note, noteLine.key, noteLine.value) } : {}),
           },
         },
         schema: shopifyResponses.customer,

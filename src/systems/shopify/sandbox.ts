@@ -6,6 +6,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import express, { Response, Router } from 'express';
+import { WebhookQueue } from '../../sandbox/webhookQueue';
 import type { ShopifyTrackingInfo } from './schemas';
 
 export interface SandboxShopifyAddress {
@@ -86,6 +87,7 @@ export interface SandboxShopifyCustomer {
   last_name?: string;
   default_address: (SandboxShopifyAddress & { id: number; customer_id: number; default: true }) | null;
   addresses: (SandboxShopifyAddress & { id: number; customer_id: number; default: boolean })[];
+  note?: string | null;
   updated_at: string;
 }
 
@@ -98,7 +100,7 @@ export interface ShopifySandboxOptions {
 
 export interface NewSandboxOrder {
   email?: string;
-  line_items?: { sku: string; title: string; quantity: number }[];
+  line_items?: { sku: string; title: string; quantity: number; requires_shipping?: boolean }[];
   shipping_address?: SandboxShopifyAddress;
   customer_id?: number;
 }
@@ -114,6 +116,8 @@ export class ShopifySandbox {
   readonly fulfillments = new Map<number, SandboxFulfillment[]>();
   readonly customers = new Map<number, SandboxShopifyCustomer>();
   readonly webhooksSent: { topic: string; webhookId: string; status: number }[] = [];
+  /** Outgoing webhooks; with `notifyApiWrites`, a customer written through the API sends customers/update. */
+  readonly webhooks = new WebhookQueue();
   private nextId = 450789469;
   private orderNumber = 1000;
   /** Shopify's leaky bucket, reported in X-Shopify-Shop-Api-Call-Limit: 2 calls leak per second. */
@@ -137,7 +141,12 @@ export class ShopifySandbox {
     const customer = input.customer_id ? this.customers.get(input.customer_id) : undefined;
     const email = input.email ?? customer?.email ?? `customer.${id}@example.com`;
     const lineItems = (input.line_items ?? [{ sku: 'SB-TSHIRT-M', title: 'T-shirt (M)', quantity: 1 }]).map(
-      (li) => ({ ...li, id: this.id(), variant_id: this.id(), requires_shipping: true }),
+      (li) => ({
+        ...li,
+        id: this.id(),
+        variant_id: this.id(),
+        requires_shipping: li.requires_shipping ?? true,
+      }),
     );
     const order: SandboxShopifyOrder = {
       id,
@@ -232,6 +241,22 @@ export class ShopifySandbox {
     return customer;
   }
 
+  /**
+   * A merchant edits the customer's default address in the admin: Shopify sends customers/update (through
+   * the webhook queue, after its delay).
+   */
+  editCustomerAddress(id: number, address: SandboxShopifyAddress): SandboxShopifyCustomer {
+    const customer = this.customers.get(id);
+    if (!customer?.default_address) throw new Error(`no Shopify customer ${id} with an address`);
+    const def = customer.addresses.find((a) => a.default)!;
+    Object.assign(def, address);
+    customer.default_address = { ...def, default: true };
+    customer.updated_at = new Date().toISOString();
+    const snapshot = structuredClone(customer);
+    this.webhooks.send(() => this.sendWebhook('customers/update', snapshot));
+    return customer;
+  }
+
   /** Signs and posts a webhook like Shopify does; returns the receiver's answer. */
   async sendWebhook(topic: string, payload: unknown, webhookId: string = randomUUID()) {
     const url = this.opts.webhookUrl();
@@ -292,12 +317,10 @@ export class ShopifySandbox {
     });
     router.post('/fulfillments.json', (req, res) => this.createFulfillment(req.body, res));
     router.get('/customers/search.json', (req, res) => {
-      const m = /^email:(\S+)$/.exec(String(req.query.query ?? '').trim());
-      const email = m?.[1].toLowerCase();
-      const found = [...this.customers.values()].filter(
-        (c) => email !== undefined && c.email.toLowerCase() === email,
-      );
-      res.json({ customers: found.slice(0, Number(req.query.limit ?? 50)) });
+      const terms = parseSearchQuery(String(req.query.query ?? ''));
+      const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 250);
+      const found = [...this.customers.values()].filter((c) => terms.every((t) => matchesTerm(c, t)));
+      res.json({ customers: found.slice(0, limit) });
     });
     router.get('/customers/:id.json', (req, res) => {
       const customer = this.customers.get(Number(req.params.id));
@@ -377,7 +400,7 @@ export class ShopifySandbox {
       errors(res, 400, { customer: 'Required parameter missing or invalid' });
       return;
     }
-    for (const key of ['email', 'first_name', 'last_name'] as const)
+    for (const key of ['email', 'first_name', 'last_name', 'note'] as const)
       if (typeof input[key] === 'string') customer[key] = input[key] as string;
     const addresses = input.addresses as
       | (SandboxShopifyAddress & { id?: number; default?: boolean })[]
@@ -401,6 +424,10 @@ export class ShopifySandbox {
     customer.default_address = def ? { ...def, default: true } : null;
     customer.updated_at = new Date().toISOString();
     res.json({ customer });
+    if (this.webhooks.notifyApiWrites) {
+      const snapshot = structuredClone(customer);
+      this.webhooks.send(() => this.sendWebhook('customers/update', snapshot));
+    }
   }
 
   /** Control endpoints for tests and the demo (not part of Shopify's API). */
@@ -440,4 +467,55 @@ export class ShopifySandbox {
     });
     return router;
   }
+}
+
+/** One term of Shopify's search syntax: `[field:]value`, the value a name or a quoted phrase. */
+interface SearchTerm {
+  field?: string;
+  tokens: string[];
+  quoted: boolean;
+}
+
+/** Shopify tokenizes text fields (an email too) on anything that is not a letter or a digit. */
+const tokensOf = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+function parseSearchQuery(query: string): SearchTerm[] {
+  const terms: SearchTerm[] = [];
+  const term = /(?:([a-z_]+):)?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+))/g;
+  for (const m of query.matchAll(term)) {
+    const quoted = m[2] ?? m[3];
+    const value = (quoted ?? m[4] ?? '').replace(/\\(.)/g, '$1');
+    terms.push({ field: m[1], tokens: tokensOf(value), quoted: quoted !== undefined });
+  }
+  return terms;
+}
+
+/**
+ * Shopify's customer search is a tokenized full-text search, also on `email:` (Shopify support, quoted in
+ * microsoft/BCApps#6459): an unquoted value matches a customer sharing any of its tokens, as a prefix
+ * (`email:mail@test.ch` finds `claro-murten@bluewin.ch`), and a quoted one matches the tokens in sequence,
+ * still inside a longer address (`email:"ada@example.com"` finds `ada@example.com.au`). Exact equality
+ * is the caller's check.
+ */
+function matchesTerm(customer: SandboxShopifyCustomer, term: SearchTerm): boolean {
+  const fields =
+    term.field === 'email'
+      ? [customer.email]
+      : term.field === 'first_name'
+        ? [customer.first_name ?? '']
+        : term.field === 'last_name'
+          ? [customer.last_name ?? '']
+          : [customer.email, customer.first_name ?? '', customer.last_name ?? ''];
+  return fields.some((text) => {
+    const tokens = tokensOf(text);
+    if (term.tokens.length === 0) return false;
+    if (!term.quoted) return term.tokens.some((q) => tokens.some((t) => t.startsWith(q)));
+    for (let i = 0; i + term.tokens.length <= tokens.length; i++)
+      if (term.tokens.every((q, j) => tokens[i + j] === q)) return true;
+    return false;
+  });
 }

@@ -4,17 +4,21 @@
  * the webhook parser, the connector, the mappings and definitions, and the stand-in all read them here.
  */
 import { z } from 'zod';
+import { numericIdSchema } from '../kit/idSchemas';
 
 const id = z.number().int();
 
-/** Any webhook body: the resource itself (order, customer…), named by `id`; privacy topics carry none. */
+/**
+ * Any webhook body: the resource itself (order, customer…), named by its numeric `id`, which names the
+ * workflow (`order-fulfillment/shopify/order-<id>`); privacy topics carry none.
+ */
 export const shopifyWebhookResourceSchema = z
-  .object({ id: z.union([z.number(), z.string()]).optional() })
+  .object({ id: numericIdSchema('a Shopify resource id').optional() })
   .loose();
 
 /** An orders/* webhook body, as far as the integrations read it. */
 export const shopifyOrderWebhookSchema = z.object({
-  id: z.union([z.number(), z.string()]),
+  id: numericIdSchema('a Shopify order id'),
   name: z.string().optional(),
   cancel_reason: z.string().nullish(),
 });
@@ -110,6 +114,9 @@ export const shopifyCustomerSchema = z
     last_name: z.string().nullish(),
     default_address: shopifyAddressSchema.nullish(),
     addresses: z.array(shopifyAddressSchema).optional(),
+    /** The merchant's free-text note on the customer. */
+    note: z.string().nullish(),
+    updated_at: z.string().nullish(),
   })
   .loose();
 export type ShopifyCustomer = z.infer<typeof shopifyCustomerSchema>;

@@ -3,6 +3,7 @@
  * message id (the same on every retry) travels in `webhook-id`.
  */
 import type { InboundEvent } from '../../integrations/catalog';
+import { boundedHeader } from '../kit/headers';
 import type { SignedRequest } from '../kit/hmac';
 import { standardWebhookHeaders, verifyStandardWebhookSignature } from '../kit/standardWebhooks';
 import type { WebhookSourceDefinition } from '../kit/webhookSource';
@@ -19,7 +20,7 @@ export function standardWebhookEvent(
   return {
     source,
     // Present: the verifier refuses a message without it.
-    eventId: standardWebhookHeaders(req).id ?? '',
+    eventId: boundedHeader('webhook-id', standardWebhookHeaders(req).id ?? ''),
     eventType: body.type,
     recordId,
     occurredAt: Number.isFinite(sent) ? sent : Number(standardWebhookHeaders(req).timestamp) * 1000,

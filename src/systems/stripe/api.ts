@@ -26,13 +26,51 @@ export interface DraftInvoiceInput {
   metadata?: Record<string, string>;
 }
 
+/** Stripe's search query string literal: quoted, with `'` and `\` escaped, so a value stays a value. */
+export const stripeSearchValue = (value: string) => `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+
+/** Emails are compared as one customer whatever their case (and surrounding spaces). */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
 export function createStripeActivities(http: HttpClient) {
-  const listCustomersByEmail = (email: string) =>
+  /**
+   * The customer for an email, whatever its case: Stripe's search (case-insensitive, but eventually
+   * consistent — a customer created in the last minute may not show yet) together with the list filter on
+   * the normalised email (exact case, but read-after-write: finds what Switchboard itself just created, as
+   * it always creates with the normalised email). Of several, the first created is the customer.
+   */
+  const findCustomerByEmail = async (email: string): Promise<StripeCustomer | null> => {
+    const normalised = normaliseEmail(email);
+    const [searched, listed] = await Promise.all([
+      http.request('stripe', {
+        method: 'GET',
+        path: '/v1/customers/search',
+        query: { query: `email:${stripeSearchValue(normalised)}`, limit: 100 },
+        schema: stripeListSchema(stripeCustomerSchema),
+      }),
+      http.request('stripe', {
+        method: 'GET',
+        path: '/v1/customers',
+        query: { email: normalised, limit: 100 },
+        schema: stripeListSchema(stripeCustomerSchema),
+      }),
+    ]);
+    const candidates = [...searched.data, ...listed.data].filter(
+      (c) => c.email !== null && normaliseEmail(c.email) === normalised,
+    );
+    return (
+      candidates.sort((a, b) => (a.created ?? 0) - (b.created ?? 0) || a.id.localeCompare(b.id))[0] ?? null
+    );
+  };
+
+  const voidInvoice = (invoiceId: string, idempotencyKey: string) =>
     http.request('stripe', {
-      method: 'GET',
-      path: '/v1/customers',
-      query: { email, limit: 1 },
-      schema: stripeListSchema(stripeCustomerSchema),
+      method: 'POST',
+      path: `/v1/invoices/${encodeURIComponent(invoiceId)}/void`,
+      // No parameters, but a form all the same: Stripe's contract wants its content type on every POST.
+      form: {},
+      schema: stripeInvoiceSchema,
+      idempotencyKey,
     });
 
   /** Already gone counts as done. */
@@ -49,11 +87,11 @@ export function createStripeActivities(http: HttpClient) {
 
   return {
     /**
-     * Finds the customer by email or creates it. Uses the list filter, not /v1/customers/search: search is
-     * eventually consistent (up to a minute), so a customer created moments ago could be created twice.
+     * Finds the customer by email, whatever its case (`Ada@Example.com` is `ada@example.com`), or creates
+     * it with the normalised email.
      */
     async upsertStripeCustomer(input: StripeCustomerInput, idempotencyKey: string): Promise<StripeCustomer> {
-      const existing = (await listCustomersByEmail(input.email)).data[0];
+      const existing = await findCustomerByEmail(input.email);
       if (existing) {
         return http.request('stripe', {
           method: 'POST',
@@ -66,14 +104,14 @@ export function createStripeActivities(http: HttpClient) {
       return http.request('stripe', {
         method: 'POST',
         path: '/v1/customers',
-        form: input,
+        form: { ...input, email: normaliseEmail(input.email) },
         schema: stripeCustomerSchema,
         idempotencyKey: `${idempotencyKey}/create`,
       });
     },
 
     async findStripeCustomerByEmail(email: string): Promise<StripeCustomer | null> {
-      return (await listCustomersByEmail(email)).data[0] ?? null;
+      return findCustomerByEmail(email);
     },
 
     async getStripeCustomer(customerId: string): Promise<StripeCustomer | null> {
@@ -85,12 +123,22 @@ export function createStripeActivities(http: HttpClient) {
       });
     },
 
-    /** `POST /v1/customers/{id}` with the whole address hash (Stripe replaces it as a unit). */
-    async updateStripeCustomerAddress(customerId: string, address: StripeAddress): Promise<StripeCustomer> {
+    /**
+     * `POST /v1/customers/{id}` with the whole address hash (Stripe replaces it as a unit), and the given
+     * metadata keys in the same write (Stripe merges metadata: other keys stay).
+     */
+    async updateStripeCustomerAddress(
+      customerId: string,
+      address: StripeAddress,
+      metadata?: Record<string, string>,
+    ): Promise<StripeCustomer> {
       return http.request('stripe', {
         method: 'POST',
         path: `/v1/customers/${encodeURIComponent(customerId)}`,
-        form: { address: Object.fromEntries(Object.entries(address).map(([k, v]) => [k, v ?? ''])) },
+        form: {
+          address: Object.fromEntries(Object.entries(address).map(([k, v]) => [k, v ?? ''])),
+          ...(metadata ? { metadata } : {}),
+        },
         schema: stripeCustomerSchema,
       });
     },
@@ -171,12 +219,28 @@ export function createStripeActivities(http: HttpClient) {
 
     /** Compensation for a finalized (open) invoice: voiding keeps the numbered record, as accounting needs. */
     async voidStripeInvoice(invoiceId: string, idempotencyKey: string): Promise<StripeInvoice> {
-      return http.request('stripe', {
-        method: 'POST',
-        path: `/v1/invoices/${encodeURIComponent(invoiceId)}/void`,
+      return voidInvoice(invoiceId, idempotencyKey);
+    },
+
+    /**
+     * Compensation after a finalize that reported a failure: it may have happened all the same (its answer
+     * lost). A finalized invoice cannot be deleted, only voided; a draft is left to the deletions.
+     */
+    async voidStripeInvoiceIfFinalized(
+      invoiceId: string,
+      idempotencyKey: string,
+    ): Promise<{ voided: boolean; status: StripeInvoice['status'] | 'deleted' }> {
+      const invoice = await http.request('stripe', {
+        method: 'GET',
+        path: `/v1/invoices/${encodeURIComponent(invoiceId)}`,
         schema: stripeInvoiceSchema,
-        idempotencyKey,
+        nullOn: [404],
       });
+      if (!invoice) return { voided: false, status: 'deleted' };
+      if (invoice.status === 'void') return { voided: true, status: 'void' };
+      if (invoice.status !== 'open' && invoice.status !== 'uncollectible')
+        return { voided: false, status: invoice.status };
+      return { voided: true, status: (await voidInvoice(invoiceId, idempotencyKey)).status };
     },
   };
 }

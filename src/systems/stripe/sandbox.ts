@@ -4,8 +4,9 @@
  * Idempotency-Key semantics (same key + same parameters → the saved response, replayed; same key + other
  * parameters → 400 idempotency_error). A control can make invoicing fail for good, for saga tests.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
+import { WebhookQueue } from '../../sandbox/webhookQueue';
 import type { StripeAddress } from './schemas';
 
 type Meta = Record<string, string>;
@@ -70,6 +71,11 @@ export interface SandboxStripeInvoice {
 /** Which call fails, and how: e.g. `{on:'finalize', status:400, code:'customer_tax_location_invalid'}`. */
 export interface StripeFailure {
   on: 'finalize' | 'invoice' | 'invoiceitem' | 'customer';
+  /**
+   * The call takes effect, and only then fails: what a client sees when Stripe did the work but the answer
+   * was lost (and its retries got no better answer). Only `finalize` supports it.
+   */
+  afterApplying?: boolean;
   status: number;
   type: string;
   code?: string;
@@ -108,7 +114,41 @@ export class StripeSandbox {
   private failure: StripeFailure | undefined;
   private invoiceSeq = 0;
 
-  constructor(private readonly opts: { secretKey: string }) {}
+  /** Outgoing webhooks; with `notifyApiWrites`, a customer updated through the API sends customer.updated. */
+  readonly webhooks = new WebhookQueue();
+
+  constructor(
+    private readonly opts: {
+      secretKey: string;
+      /** The endpoint secret webhooks are signed with, and where they go (the gateway's /webhooks/stripe). */
+      webhookSecret?: string;
+      webhookUrl?: () => string | undefined;
+    },
+  ) {}
+
+  /** Signs (`Stripe-Signature: t=…,v1=…`) and posts an event like Stripe does; returns the answer. */
+  async sendWebhook(type: string, object: unknown, previousAttributes?: Record<string, unknown>) {
+    const url = this.opts.webhookUrl?.();
+    if (!url || !this.opts.webhookSecret)
+      throw new Error('no webhook target configured for the Stripe sandbox');
+    const body = JSON.stringify({
+      id: newId('evt'),
+      object: 'event',
+      api_version: '2024-06-20',
+      created: now(),
+      type,
+      livemode: false,
+      data: { object, ...(previousAttributes ? { previous_attributes: previousAttributes } : {}) },
+    });
+    const t = now();
+    const v1 = createHmac('sha256', this.opts.webhookSecret).update(`${t}.${body}`).digest('hex');
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${v1}` },
+      body,
+    });
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as unknown };
+  }
 
   failInvoicing(failure: StripeFailure | undefined): void {
     this.failure = failure;
@@ -145,17 +185,24 @@ export class StripeSandbox {
       const all = [...this.customers.values()].filter((c) => email === undefined || c.email === email);
       res.json(list('/v1/customers', all, req.query.limit));
     });
+    /**
+     * Stripe's search query language, as far as the connectors use it: `email:'…'` (or "…"), an exact match
+     * that ignores case, quotes inside escaped with a backslash. Search results are pages of
+     * `{object:'search_result', data, has_more, next_page, url}`.
+     */
     router.get('/v1/customers/search', (req, res) => {
-      const m = /^email:['"](.+)['"]$/.exec(String(req.query.query ?? ''));
+      const m = /^email:(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")$/.exec(String(req.query.query ?? ''));
       if (!m) {
         stripeError(res, 400, { message: 'Invalid search query', param: 'query' });
         return;
       }
-      const data = [...this.customers.values()].filter((c) => c.email?.toLowerCase() === m[1].toLowerCase());
+      const email = (m[1] ?? m[2]).replace(/\\(.)/g, '$1').toLowerCase();
+      const matches = [...this.customers.values()].filter((c) => c.email?.toLowerCase() === email);
+      const limit = Math.min(Math.max(Number(req.query.limit ?? 10) || 10, 1), 100);
       res.json({
         object: 'search_result',
-        data,
-        has_more: false,
+        data: matches.slice(0, limit),
+        has_more: matches.length > limit,
         next_page: null,
         url: '/v1/customers/search',
       });
@@ -185,12 +232,22 @@ export class StripeSandbox {
       const c = this.customers.get(req.params.id);
       if (!c) return missing(res, 'customer', req.params.id);
       const b = req.body as Record<string, unknown>;
+      const before = structuredClone(c);
       if (b.email !== undefined) c.email = str(b.email);
       if (b.name !== undefined) c.name = str(b.name);
       if (b.phone !== undefined) c.phone = str(b.phone);
       if (b.address !== undefined) c.address = address(b.address);
       if (b.metadata !== undefined) c.metadata = { ...c.metadata, ...meta(b.metadata) };
       res.json(c);
+      // Stripe's customer.updated names what changed, with the earlier values, in previous_attributes.
+      const changed = (['email', 'name', 'phone', 'address', 'metadata'] as const).filter(
+        (k) => JSON.stringify(before[k]) !== JSON.stringify(c[k]),
+      );
+      if (this.webhooks.notifyApiWrites && changed.length > 0) {
+        const snapshot = structuredClone(c);
+        const previous = Object.fromEntries(changed.map((k) => [k, before[k]]));
+        this.webhooks.send(() => this.sendWebhook('customer.updated', snapshot, previous));
+      }
     });
 
     router.post('/v1/invoiceitems', (req, res) => {
@@ -311,7 +368,8 @@ export class StripeSandbox {
     router.post('/v1/invoices/:id/finalize', (req, res) => {
       const invoice = this.invoices.get(req.params.id);
       if (!invoice) return missing(res, 'invoice', req.params.id);
-      if (this.injected('finalize', res)) return;
+      const applyFirst = this.failure?.on === 'finalize' && this.failure.afterApplying;
+      if (!applyFirst && this.injected('finalize', res)) return;
       if (invoice.status !== 'draft')
         return stripeError(res, 400, {
           code: 'invoice_not_editable',
@@ -320,6 +378,7 @@ export class StripeSandbox {
       invoice.status = 'open';
       invoice.number = `SBX-${String(++this.invoiceSeq).padStart(4, '0')}`;
       invoice.hosted_invoice_url = `https://invoice.stripe.com/i/sandbox/${invoice.id}`;
+      if (applyFirst && this.injected('finalize', res)) return;
       res.json(invoice);
     });
     router.post('/v1/invoices/:id/void', (req, res) => {
@@ -403,7 +462,8 @@ export class StripeSandbox {
     router.get('/invoiceitems', (_req, res) => res.json([...this.invoiceItems.values()]));
     /**
      * `{"preset": "card_declined" | "invalid_request", "on": "finalize"}` (or a full StripeFailure): every
-     * matching call fails that way until `DELETE /fail-invoicing`.
+     * matching call fails that way until `DELETE /fail-invoicing`. `"afterApplying": true` (finalize):
+     * the invoice is finalized all the same, as when the answer is lost.
      */
     router.post('/fail-invoicing', (req, res) => {
       const body = (req.body ?? {}) as Partial<StripeFailure> & { preset?: string };

@@ -5,18 +5,37 @@
  */
 import { z } from 'zod';
 
+/**
+ * A Stripe id: `evt_…`, `cus_…`, `cs_test_…`, and the few that carry no prefix (the custom ids of products,
+ * plans and coupons, capabilities such as `transfers`, report types such as `balance.summary.1`). Stripe may
+ * change the format of its ids without notice, but says they never exceed 255 characters
+ * (https://docs.stripe.com/upgrades#what-changes-does-stripe-consider-to-be-backward-compatible): ASCII
+ * letters, digits, `_`, `.` and `-`, at most 255, so an object id fits a workflow id
+ * (`address-propagation/stripe/<id>`) well inside Temporal's 1,000 bytes.
+ */
+export const stripeIdSchema = (what: string) => {
+  const error = `${what} (a Stripe id: 1–255 letters, digits, _ . -)`;
+  return z.string({ error }).regex(/^[A-Za-z0-9_.-]{1,255}$/, { error });
+};
+
 /** `{id, type, created, data: {object, previous_attributes}}`, one event per webhook request. */
 export const stripeEventSchema = z
   .object({
-    id: z.string().min(1),
+    id: stripeIdSchema('a Stripe event id'),
     type: z.string().min(1),
     created: z.number(),
     data: z
       .object({
+        // The object's id, or else its customer's, is the event's record: it names the workflow.
         object: z
           .object({
-            id: z.string().optional(),
-            customer: z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish(),
+            id: stripeIdSchema('a Stripe object id').optional(),
+            customer: z
+              .union([
+                stripeIdSchema('a Stripe customer id'),
+                z.object({ id: stripeIdSchema('a Stripe customer id') }).loose(),
+              ])
+              .nullish(),
           })
           .loose(),
         previous_attributes: z.record(z.string(), z.unknown()).optional(),
@@ -44,6 +63,8 @@ export const stripeCustomerSchema = z
     name: z.string().nullish(),
     address: stripeAddressSchema.nullish(),
     metadata: z.record(z.string(), z.string()).optional(),
+    /** Unix seconds: of several customers with one email, the first created is the customer. */
+    created: z.number().optional(),
   })
   .loose();
 export type StripeCustomer = z.infer<typeof stripeCustomerSchema>;

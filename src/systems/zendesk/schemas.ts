@@ -4,8 +4,7 @@
  * parser, the connector, the ticket-survey mapping and definition, and the stand-in all read them here.
  */
 import { z } from 'zod';
-
-const numberOrString = z.union([z.string(), z.number()]);
+import { boundedIdSchema, eventIdSchema, isNumericId, numericIdSchema } from '../kit/idSchemas';
 
 export const zendeskTicketStatusSchema = z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed']);
 export type ZendeskTicketStatus = z.infer<typeof zendeskTicketStatusSchema>;
@@ -42,22 +41,37 @@ export const zendeskResponses = {
   tags: zendeskTagsSchema,
 };
 
-/** An event webhook: `{id, type, time, subject, detail, event}`; a ticket event names its ticket in detail.id. */
+const isTicketEvent = (type: string) => /(^|:)ticket\./.test(type);
+
+/**
+ * An event webhook: `{id, type, time, subject, detail, event}`; a ticket event names its ticket in
+ * detail.id, which names the workflow (`ticket-survey/zendesk/ticket-<id>`): digits only. Other events'
+ * detail.id (users, organizations, articles: numeric too in Zendesk's API) is bounded all the same.
+ */
 export const zendeskEventSchema = z
   .object({
-    id: z.union([z.string().min(1), z.number()]),
+    id: eventIdSchema('a Zendesk event id'),
     type: z.string().min(1),
     time: z.string().optional(),
-    detail: z.object({ id: numberOrString }).loose().optional(),
+    detail: z
+      .object({ id: z.union([z.number(), boundedIdSchema('a Zendesk record id')]) })
+      .loose()
+      .optional(),
   })
   .loose()
-  .refine((e) => !/(^|:)ticket\./.test(e.type) || e.detail !== undefined, {
+  .refine((e) => !isTicketEvent(e.type) || e.detail !== undefined, {
     message: 'a ticket event names its ticket in detail.id',
     path: ['detail'],
+  })
+  .refine((e) => !isTicketEvent(e.type) || e.detail === undefined || isNumericId(e.detail.id), {
+    message: 'a Zendesk ticket id (a whole number, or 1–20 digits)',
+    path: ['detail', 'id'],
   });
+
+const zendeskTicketIdSchema = numericIdSchema('a Zendesk ticket id');
 
 /** Where a webhook body names its ticket: `detail.id` (event webhooks) or `ticket.id` (trigger-built bodies). */
 export const zendeskTicketRefSchema = z.union([
-  z.object({ detail: z.object({ id: numberOrString }) }),
-  z.object({ ticket: z.object({ id: numberOrString }) }),
+  z.object({ detail: z.object({ id: zendeskTicketIdSchema }) }),
+  z.object({ ticket: z.object({ id: zendeskTicketIdSchema }) }),
 ]);
