@@ -440,11 +440,13 @@ async function main(): Promise<void> {
       met: gatewayRate / bareRate >= 0.95,
     },
     {
-      goal: "1. gateway's own cost per webhook (Temporal stubbed, 1 in flight)",
-      measured: `p50 ${overhead.gateway.p50} ms round trip (HTTP floor ${overhead.httpFloor.p50} ms)`,
+      goal: "1. gateway's own cost per webhook: verify, parse, route, plan, log (Temporal stubbed, 1 in flight)",
+      measured:
+        `p50 ${round(overhead.gateway.p50 - overhead.httpFloor.p50, 2)} ms over the HTTP floor ` +
+        `(round trip ${overhead.gateway.p50} ms, a bare Express 202 ${overhead.httpFloor.p50} ms)`,
       ratio: null,
       target: '≤ 1 ms p50',
-      met: overhead.gateway.p50 <= 1,
+      met: overhead.gateway.p50 - overhead.httpFloor.p50 <= 1,
     },
     {
       goal: `2. sustained, open loop at ${RATE}/s for ${DURATION_S} s`,

@@ -97,6 +97,8 @@ test('a HubSpot address change is written to the Shopify and Stripe customers wi
         'cus_1',
         { line1: '1 New Street', line2: '', city: 'London', state: '', postal_code: 'N1 1AA', country: 'GB' },
         { switchboard_address_origin: expect.stringMatching(/^[0-9a-f]{8}@\d+$/) },
+        // Written only if the customer is still as read (Stripe has no updated time to compare).
+        JSON.stringify([stripeCustomer(OLD).address, {}]),
       ],
     ]);
     expect(run.names()).not.toContain('raiseRunFailureAlert');
@@ -149,6 +151,25 @@ test('a customer missing from a target is reported as not found there', () =>
       const handle = await changed(run, 'hubspot', 'h1');
       await expect(handle.result()).resolves.toMatchObject({
         targets: { shopify: { status: 'not_found' }, stripe: { status: 'updated', id: 'cus_1' } },
+      });
+      expect(writes(run)).toEqual(['updateStripeCustomerAddress']);
+    },
+  ));
+
+test('a target whose own address is a newer edit than the source’s is kept, not overwritten', () =>
+  harness.run(
+    {
+      ...systems({ hubspot: NEW, shopify: OLD, stripe: OLD }),
+      getHubspotContact: async () => ({ ...hubspotContact(NEW), updatedAt: '2026-01-01T10:00:00.000Z' }),
+      findShopifyCustomerByEmail: async () => ({
+        ...shopifyCustomer(OLD),
+        updated_at: '2026-01-01T10:00:05.000Z',
+      }),
+    },
+    async (run) => {
+      const handle = await changed(run, 'hubspot', 'h1');
+      await expect(handle.result()).resolves.toMatchObject({
+        targets: { shopify: { status: 'kept_newer', id: '11' }, stripe: { status: 'updated', id: 'cus_1' } },
       });
       expect(writes(run)).toEqual(['updateStripeCustomerAddress']);
     },

@@ -44,6 +44,7 @@ import {
   Unrecognised,
 } from './mapping';
 import { activityOptionsFor } from '../../systems/index';
+import { StripeCustomer, stripeCustomerVersion } from '../../systems/stripe/schemas';
 import { alertOnFailure, describeError, sendAlert } from '../kit/failureAlert';
 import { trackProgress } from '../kit/progress';
 import { RecordEvent, recordInbox } from '../kit/recordEvents';
@@ -85,6 +86,9 @@ const PROPAGATIONS_PER_RUN = 50;
  */
 const ISO_CODES_AND_ORIGIN_MARKERS = 'address-iso-codes-and-origin-markers';
 
+/** How often a target that keeps changing under a write is read and judged again. */
+const WRITE_ATTEMPTS = 3;
+
 /** One system's record, as a propagation reads it. */
 interface RecordView {
   id: string;
@@ -94,8 +98,17 @@ interface RecordView {
   reading: AddressReading;
   origin?: OriginMarker;
   changedAt?: number;
-  /** Shopify's `updated_at` as read: a write is made only if the customer has not changed since. */
+  /** The record's version as read (see versionOf): a write is made only if it has not changed since. */
   version?: string;
+}
+
+/** HubSpot's `updatedAt`, Shopify's `updated_at`, for Stripe its address and metadata as read. */
+function versionOf(system: AddressSystem, record: unknown): string | undefined {
+  if (system === 'stripe') return stripeCustomerVersion(record as StripeCustomer);
+  const at = (record as { updatedAt?: string | null; updated_at?: string | null })[
+    system === 'hubspot' ? 'updatedAt' : 'updated_at'
+  ];
+  return at ?? undefined;
 }
 
 function viewOf(system: AddressSystem, id: string, email: string | null | undefined, record: unknown) {
@@ -106,8 +119,7 @@ function viewOf(system: AddressSystem, id: string, email: string | null | undefi
     reading: readAddress(system, record),
     origin: originOf(system, record),
     changedAt: changedAtOf(system, record),
-    version:
-      system === 'shopify' ? ((record as { updated_at?: string | null }).updated_at ?? undefined) : undefined,
+    version: versionOf(system, record),
   } satisfies RecordView;
 }
 
@@ -142,13 +154,14 @@ function systemsWith(targetTimeout: Duration) {
         const c = res.results[0];
         return c ? viewOf('hubspot', c.id, c.properties.email, c) : null;
       },
-      async write(id: string, address: Address, origin?: OriginMarker) {
-        const marker: Record<string, string> = origin ? { [ORIGIN_KEY]: formatOrigin(origin) } : {};
-        await hubspot.updateHubspotContact.executeWithOptions(
+      /** False when the contact changed since it was read: a newer edit there is not overwritten. */
+      async write(id: string, address: Address, origin?: OriginMarker, version?: string) {
+        const fields = addressFor('hubspot', address);
+        const written = await hubspot.updateHubspotContact.executeWithOptions(
           { summary: `Update HubSpot contact ${id} address` },
-          [id, { ...addressFor('hubspot', address), ...marker }],
+          origin ? [id, { ...fields, [ORIGIN_KEY]: formatOrigin(origin) }, version] : [id, fields],
         );
-        return true;
+        return written !== null;
       },
     },
     shopify: {
@@ -193,7 +206,8 @@ function systemsWith(targetTimeout: Duration) {
         );
         return c ? viewOf('stripe', c.id, c.email, c) : null;
       },
-      async write(id: string, address: Address, origin?: OriginMarker) {
+      /** False when the customer changed since it was read: a newer edit there is not overwritten. */
+      async write(id: string, address: Address, origin?: OriginMarker, version?: string) {
         const a = addressFor('stripe', address);
         const hash = {
           line1: a.line1,
@@ -203,11 +217,11 @@ function systemsWith(targetTimeout: Duration) {
           postal_code: a.postal_code,
           country: a.country,
         };
-        await stripe.updateStripeCustomerAddress.executeWithOptions(
+        const written = await stripe.updateStripeCustomerAddress.executeWithOptions(
           { summary: `Update Stripe customer ${id} address` },
-          origin ? [id, hash, { [ORIGIN_KEY]: formatOrigin(origin) }] : [id, hash],
+          origin ? [id, hash, { [ORIGIN_KEY]: formatOrigin(origin) }, version] : [id, hash],
         );
-        return true;
+        return written !== null;
       },
     },
   };
@@ -323,21 +337,25 @@ async function propagateMarked(
   const outcomes = await Promise.all(
     targets.map(async (system): Promise<[AddressSystem, TargetOutcome]> => {
       try {
-        const found = await systems[system].find(email);
-        if (!found) return [system, { status: 'not_found' }];
         const compared: AddressField[] = sharedFields(input.source, system).filter(
           (f) => f !== 'state' || reading.unknownState === undefined,
         );
-        if (sameAddress(found.reading.address, reading.address, compared))
-          return [system, { status: 'unchanged', id: found.id }];
-        const theirs = addressEditedAt(system, found.reading, found.origin, found.changedAt);
-        if (theirs !== undefined && theirs > editedAt)
-          return [system, { status: 'kept_newer', id: found.id }];
-        const written = addressToWrite(reading, found.reading);
-        const origin = { fingerprint: fingerprintOf(written, fieldsHeldBy(system)), editedAt };
-        if (!(await systems[system].write(found.id, written, origin, found.version)))
-          return [system, { status: 'kept_newer', id: found.id }];
-        return [system, { status: 'updated', id: found.id }];
+        // A write is made only if the target is still as read; when it changed meanwhile, it is read
+        // again and judged again (its change may be older than ours, e.g. another run's late write).
+        for (let attempt = 1; ; attempt++) {
+          const found = await systems[system].find(email);
+          if (!found) return [system, { status: 'not_found' }];
+          if (sameAddress(found.reading.address, reading.address, compared))
+            return [system, { status: 'unchanged', id: found.id }];
+          const theirs = addressEditedAt(system, found.reading, found.origin, found.changedAt);
+          if (theirs !== undefined && theirs > editedAt)
+            return [system, { status: 'kept_newer', id: found.id }];
+          const written = addressToWrite(reading, found.reading);
+          const origin = { fingerprint: fingerprintOf(written, fieldsHeldBy(system)), editedAt };
+          if (await systems[system].write(found.id, written, origin, found.version))
+            return [system, { status: 'updated', id: found.id }];
+          if (attempt === WRITE_ATTEMPTS) return [system, { status: 'kept_newer', id: found.id }];
+        }
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
         return [system, { status: 'failed', error: describeError(err) }];

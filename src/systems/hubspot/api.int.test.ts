@@ -54,7 +54,7 @@ test('searches contacts by email (POST …/search) and updates one (PATCH)', asy
   expect(found.results[0]).toMatchObject({ id: '777' });
 
   const updated = await hubspot.updateHubspotContact('777', { lastname: 'Hopper' });
-  expect(updated.properties).toMatchObject({ firstname: 'Grace', lastname: 'Hopper' });
+  expect(updated?.properties).toMatchObject({ firstname: 'Grace', lastname: 'Hopper' });
   await expect(hubspot.updateHubspotContact('999999', { lastname: 'x' })).rejects.toMatchObject({
     type: 'ApiRequestError',
     nonRetryable: true,

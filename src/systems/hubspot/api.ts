@@ -96,7 +96,25 @@ export function createHubspotActivities(http: HttpClient) {
       });
     },
 
-    async updateHubspotContact(contactId: string, properties: Record<string, string>) {
+    /**
+     * Sets contact properties. With `unlessChangedSince` (the `updatedAt` the caller read), the contact is
+     * read again first and nothing is written if it changed meanwhile (the answer is then null).
+     */
+    async updateHubspotContact(
+      contactId: string,
+      properties: Record<string, string>,
+      unlessChangedSince?: string,
+    ): Promise<HubspotContact | null> {
+      if (unlessChangedSince !== undefined) {
+        const current = await http.request('hubspot', {
+          method: 'GET',
+          path: contactPath(contactId),
+          query: { properties: 'email', archived: false },
+          schema: hubspotContactSchema,
+          nullOn: [404],
+        });
+        if (current?.updatedAt !== unlessChangedSince) return null;
+      }
       return patchProperties(contactPath(contactId), properties, hubspotContactSchema);
     },
 

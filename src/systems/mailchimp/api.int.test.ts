@@ -123,3 +123,36 @@ test('an email change moves the member (PATCH); an address another member has is
     mailchimp.changeMailchimpMemberEmail(list, 'nobody@example.com', 'fresh@example.com'),
   ).resolves.toEqual({ outcome: 'not_found' });
 });
+
+test('batch upsert (batch subscribe): new and existing members in one call, each refused member reported', async () => {
+  const batchList = 'batch-contract-list';
+  await mailchimp.upsertMailchimpMember(batchList, {
+    email_address: 'existing@example.com',
+    status_if_new: 'subscribed',
+    merge_fields: { FNAME: 'Old' },
+  });
+  const result = await mailchimp.batchUpsertMailchimpMembers(batchList, [
+    { email_address: 'existing@example.com', status_if_new: 'subscribed', merge_fields: { FNAME: 'New' } },
+    { email_address: 'fresh@example.com', status_if_new: 'subscribed', merge_fields: {} },
+    { email_address: 'not-an-address', status_if_new: 'subscribed', merge_fields: {} },
+  ]);
+  expect(result).toEqual({
+    created: 1,
+    updated: 1,
+    errors: [
+      {
+        email_address: 'not-an-address',
+        error: 'Please provide a valid email address.',
+        error_code: 'ERROR_GENERIC',
+      },
+    ],
+  });
+  expect((await mailchimp.getMailchimpMember(batchList, 'existing@example.com'))?.merge_fields).toMatchObject(
+    {
+      FNAME: 'New',
+    },
+  );
+  const call = env.sandbox.recorders.mailchimp.requests.filter((r) => r.method === 'POST').at(-1);
+  expect(call).toMatchObject({ path: `/3.0/lists/${batchList}`, status: 200 });
+  expect(call?.body).toMatchObject({ update_existing: true, members: [{ status: 'subscribed' }, {}, {}] });
+});

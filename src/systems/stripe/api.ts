@@ -16,6 +16,7 @@ import {
   stripeInvoiceItemSchema,
   stripeInvoiceSchema,
   stripeListSchema,
+  stripeCustomerVersion,
 } from './schemas';
 
 export interface DraftInvoiceInput {
@@ -125,13 +126,25 @@ export function createStripeActivities(http: HttpClient) {
 
     /**
      * `POST /v1/customers/{id}` with the whole address hash (Stripe replaces it as a unit), and the given
-     * metadata keys in the same write (Stripe merges metadata: other keys stay).
+     * metadata keys in the same write (Stripe merges metadata: other keys stay). With `unlessChangedFrom`
+     * (stripeCustomerVersion of the customer as the caller read it), the customer is read again first and
+     * nothing is written if it changed meanwhile — someone's newer edit stays — and the answer is null.
      */
     async updateStripeCustomerAddress(
       customerId: string,
       address: StripeAddress,
       metadata?: Record<string, string>,
-    ): Promise<StripeCustomer> {
+      unlessChangedFrom?: string,
+    ): Promise<StripeCustomer | null> {
+      if (unlessChangedFrom !== undefined) {
+        const current = await http.request('stripe', {
+          method: 'GET',
+          path: `/v1/customers/${encodeURIComponent(customerId)}`,
+          schema: stripeCustomerSchema,
+          nullOn: [404],
+        });
+        if (!current || stripeCustomerVersion(current) !== unlessChangedFrom) return null;
+      }
       return http.request('stripe', {
         method: 'POST',
         path: `/v1/customers/${encodeURIComponent(customerId)}`,

@@ -69,6 +69,14 @@ export const stripeCustomerSchema = z
   .loose();
 export type StripeCustomer = z.infer<typeof stripeCustomerSchema>;
 
+/**
+ * A Stripe customer has no "updated" time: a write made "unless changed since read" compares this, its
+ * address and metadata as Stripe answered them. Pure: the workflow that read it and the connector agree.
+ */
+export function stripeCustomerVersion(customer: Pick<StripeCustomer, 'address' | 'metadata'>): string {
+  return JSON.stringify([customer.address ?? null, customer.metadata ?? {}]);
+}
+
 /** A list (or search result) page. */
 export const stripeListSchema = <T extends z.ZodType>(item: T) =>
   z.object({ object: z.enum(['list', 'search_result']), data: z.array(item), has_more: z.boolean() });

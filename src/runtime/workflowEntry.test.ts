@@ -1,0 +1,33 @@
+/** The worker's bundle entry exports every catalog workflow under its name, each from its own module. */
+import { readFileSync } from 'node:fs';
+import { CATALOG } from '../integrations/catalog';
+import { workflowEntry } from './workflowEntry';
+
+test('every catalog workflow, under its own name, loaded from its folder only when a run starts', () => {
+  const { workflowsPath } = workflowEntry();
+  const code = readFileSync(workflowsPath, 'utf8');
+  for (const { id, workflow } of CATALOG) {
+    expect(code).toContain(`exports.${workflow.name} = function ${workflow.name}(`);
+    expect(code).toMatch(
+      new RegExp(`require\\(".*/integrations/${id}/workflow\\.[jt]s"\\)\\.${workflow.name}\\(`),
+    );
+  }
+  // Nothing else of the catalog: definitions, settings and schemas stay out of every run's modules.
+  expect(code).not.toMatch(/catalog|definition|settings/);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = require(workflowsPath) as Record<string, unknown>;
+  expect(Object.keys(exported).sort()).toEqual(CATALOG.map((i) => i.workflow.name).sort());
+});
+
+test('the same code is written once, under a name made from its content', () => {
+  expect(workflowEntry().workflowsPath).toBe(workflowEntry().workflowsPath);
+});
+
+test('an integration whose workflow is not in its folder module falls back to the catalog-built entry', () => {
+  const [first] = CATALOG;
+  const elsewhere = {
+    ...first,
+    workflow: Object.defineProperty(async () => undefined, 'name', { value: 'movedAway' }),
+  };
+  expect(workflowEntry([elsewhere]).workflowsPath).toBe(require.resolve('../integrations/workflows'));
+});
