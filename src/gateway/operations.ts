@@ -119,7 +119,10 @@ function accessNote(access: PageAccess): string {
 // ---------------------------------------------------------------------------------------------------
 // GET /
 
-type Row = { integration: IntegrationDefinition } & ({ stats: IntegrationStats } | { error: string });
+type Row = { integration: IntegrationDefinition } & (
+  | { stats: IntegrationStats }
+  | { error: string; cause?: unknown }
+);
 
 function integrationRow(row: Row, config: Config, now: Date): string {
   const { integration: i } = row;
@@ -306,11 +309,14 @@ export function operationsRouter(deps: OperationsDeps): Router {
           return { integration, stats: await stats(integration.id) };
         } catch (err) {
           const e = temporalCallFailed(err);
-          return { integration, error: (e as Error).message };
+          return { integration, error: (e as Error).message, cause: e };
         }
       }),
     );
-    const unavailable = rows.length > 0 && rows.every((r) => 'error' in r);
+    const failed = rows.flatMap((r) => ('error' in r ? [r] : []));
+    const unavailable = rows.length > 0 && failed.length === rows.length;
+    // The page is HTML; its error is HTML only for a browser. A script gets the API's JSON error.
+    if (unavailable && !wantsHtml(req)) throw failed[0].cause;
     res
       .status(unavailable ? 503 : 200)
       .set('Cache-Control', 'no-store')
