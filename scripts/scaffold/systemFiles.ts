@@ -22,7 +22,7 @@ export function systemFiles(n: SystemNames, scheme: WebhookScheme | null): Recor
 }
 
 function settingsFile(n: SystemNames, scheme: WebhookScheme | null): string {
-  const kit = ['apiSettings', 'credential', 'defineSystemSettings', 'systemConfig'];
+  const kit = ['credential', 'defineApiSystemSettings'];
   if (scheme) kit.push('webhookSecrets');
   return `/**
  * ${n.title}: its API, the API key sent as a Bearer token.${scheme ? `\n * Its webhooks are signed like ${scheme.like}.` : ''}
@@ -32,15 +32,10 @@ function settingsFile(n: SystemNames, scheme: WebhookScheme | null): string {
  */
 import { ${kit.join(', ')} } from '../kit/settings';
 
-export const ${n.name}Settings = defineSystemSettings({
-  system: '${n.name}',
-  title: '${n.title}',
+export const ${n.name}Settings = defineApiSystemSettings('${n.name}', '${n.title}', {
+  api: { example: 'https://api.${n.name}.example.com', rateLimitPerSecond: 5 },
+  auth: (v) => ({ type: 'bearer', token: v.apiKey }),${scheme ? `\n  webhookSecrets: 'webhookSecrets',` : ''}
   settings: {
-    ...apiSettings('${n.name}', {
-      title: '${n.title}',
-      example: 'https://api.${n.name}.example.com',
-      rateLimitPerSecond: 5,
-    }),
     apiKey: credential('${n.upper}_API_KEY', 'sandbox-${n.name}-api-key', '${n.title} API key, sent as a Bearer token'),${
       scheme
         ? `
@@ -51,8 +46,7 @@ export const ${n.name}Settings = defineSystemSettings({
     ),`
         : ''
     }
-  },${scheme ? `\n  webhookSecrets: 'webhookSecrets',` : ''}
-  api: (v) => systemConfig(v, { type: 'bearer', token: v.apiKey }),
+  },
 });
 `;
 }

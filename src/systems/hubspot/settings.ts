@@ -1,15 +1,11 @@
 /** HubSpot: the CRM v3 API (private-app access token) and its v3-signed webhooks. */
-import { apiSettings, credential, defineSystemSettings, systemConfig, webhookSecrets } from '../kit/settings';
+import { credential, defineApiSystemSettings, webhookSecrets } from '../kit/settings';
 
-export const hubspotSettings = defineSystemSettings({
-  system: 'hubspot',
-  title: 'HubSpot',
+export const hubspotSettings = defineApiSystemSettings('hubspot', 'HubSpot', {
+  api: { example: 'https://api.hubapi.com', rateLimitPerSecond: 10 },
+  auth: (v) => ({ type: 'bearer', token: v.accessToken }),
+  webhookSecrets: 'webhookSecrets',
   settings: {
-    ...apiSettings('hubspot', {
-      title: 'HubSpot',
-      example: 'https://api.hubapi.com',
-      rateLimitPerSecond: 10,
-    }),
     accessToken: credential(
       'HUBSPOT_ACCESS_TOKEN',
       'sandbox-hubspot-token',
@@ -21,6 +17,4 @@ export const hubspotSettings = defineSystemSettings({
       "the HubSpot app's client secret, which signs its v3 webhooks",
     ),
   },
-  webhookSecrets: 'webhookSecrets',
-  api: (v) => systemConfig(v, { type: 'bearer', token: v.accessToken }),
 });

@@ -27,6 +27,32 @@ export function defineSystemSettings<const D extends SettingsDeclarations>(
   return module;
 }
 
+type ApiSettings = ReturnType<typeof apiSettings>;
+
+/**
+ * A system the connectors call: its own settings plus the ones every API system has (apiSettings), and
+ * its config for src/http built from `auth`. `api.title` names the API in the docs when it is not `title`.
+ */
+export function defineApiSystemSettings<const D extends SettingsDeclarations>(
+  system: SystemName,
+  title: string,
+  module: {
+    api: { example: string; rateLimitPerSecond: number; title?: string };
+    auth(values: SettingValues<D & ApiSettings>): AuthConfig;
+    webhookSecrets?: keyof D & string;
+    settings: D;
+  },
+): SystemSettings<D & ApiSettings> {
+  const { api, auth, settings, webhookSecrets } = module;
+  return {
+    system,
+    title,
+    settings: { ...apiSettings(system, { title, ...api }), ...settings },
+    ...(webhookSecrets ? { webhookSecrets } : {}),
+    api: (values) => systemConfig(values, auth(values)),
+  };
+}
+
 /** Base URL (the sandbox stand-in in the sandbox), request timeout and rate limit of an API system. */
 export function apiSettings(
   system: SystemName,

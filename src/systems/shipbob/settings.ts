@@ -1,16 +1,17 @@
 /** ShipBob (3PL): OAuth2 client credentials against its token endpoint; Standard Webhooks signatures. */
 import { schemas, setting } from '../../settings';
-import { apiSettings, credential, defineSystemSettings, systemConfig, webhookSecrets } from '../kit/settings';
+import { credential, defineApiSystemSettings, webhookSecrets } from '../kit/settings';
 
-export const shipbobSettings = defineSystemSettings({
-  system: 'shipbob',
-  title: 'ShipBob',
+export const shipbobSettings = defineApiSystemSettings('shipbob', 'ShipBob', {
+  api: { example: 'https://api.shipbob.com', rateLimitPerSecond: 5 },
+  auth: ({ tokenUrl, clientId, clientSecret }) => ({
+    type: 'oauth2ClientCredentials',
+    tokenUrl,
+    clientId,
+    clientSecret,
+  }),
+  webhookSecrets: 'webhookSecrets',
   settings: {
-    ...apiSettings('shipbob', {
-      title: 'ShipBob',
-      example: 'https://api.shipbob.com',
-      rateLimitPerSecond: 5,
-    }),
     tokenUrl: setting({
       env: 'SHIPBOB_TOKEN_URL',
       schema: schemas.url,
@@ -33,12 +34,4 @@ export const shipbobSettings = defineSystemSettings({
       'the ShipBob webhook subscription secret (`whsec_…`, Standard Webhooks)',
     ),
   },
-  webhookSecrets: 'webhookSecrets',
-  api: (v) =>
-    systemConfig(v, {
-      type: 'oauth2ClientCredentials',
-      tokenUrl: v.tokenUrl,
-      clientId: v.clientId,
-      clientSecret: v.clientSecret,
-    }),
 });

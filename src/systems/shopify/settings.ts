@@ -1,15 +1,15 @@
 /** Shopify: the Admin REST API (X-Shopify-Access-Token) and its HMAC-signed webhooks. */
-import { apiSettings, credential, defineSystemSettings, systemConfig, webhookSecrets } from '../kit/settings';
+import { credential, defineApiSystemSettings, webhookSecrets } from '../kit/settings';
 
-export const shopifySettings = defineSystemSettings({
-  system: 'shopify',
-  title: 'Shopify',
+export const shopifySettings = defineApiSystemSettings('shopify', 'Shopify', {
+  api: {
+    title: 'Shopify Admin',
+    example: 'https://your-store.myshopify.com/admin/api/2025-07',
+    rateLimitPerSecond: 2,
+  },
+  auth: (v) => ({ type: 'apiKey', in: 'header', name: 'X-Shopify-Access-Token', value: v.accessToken }),
+  webhookSecrets: 'webhookSecrets',
   settings: {
-    ...apiSettings('shopify', {
-      title: 'Shopify Admin',
-      example: 'https://your-store.myshopify.com/admin/api/2025-07',
-      rateLimitPerSecond: 2,
-    }),
     accessToken: credential(
       'SHOPIFY_ACCESS_TOKEN',
       'shpat_sandbox',
@@ -21,7 +21,4 @@ export const shopifySettings = defineSystemSettings({
       "the Shopify app's client secret, which signs its webhooks",
     ),
   },
-  webhookSecrets: 'webhookSecrets',
-  api: (v) =>
-    systemConfig(v, { type: 'apiKey', in: 'header', name: 'X-Shopify-Access-Token', value: v.accessToken }),
 });

@@ -1,11 +1,11 @@
 /** Slack: the Web API (bot token) and its signed Events API requests. */
-import { apiSettings, credential, defineSystemSettings, systemConfig, webhookSecrets } from '../kit/settings';
+import { credential, defineApiSystemSettings, webhookSecrets } from '../kit/settings';
 
-export const slackSettings = defineSystemSettings({
-  system: 'slack',
-  title: 'Slack',
+export const slackSettings = defineApiSystemSettings('slack', 'Slack', {
+  api: { example: 'https://slack.com', rateLimitPerSecond: 1 },
+  auth: (v) => ({ type: 'bearer', token: v.botToken }),
+  webhookSecrets: 'webhookSecrets',
   settings: {
-    ...apiSettings('slack', { title: 'Slack', example: 'https://slack.com', rateLimitPerSecond: 1 }),
     botToken: credential('SLACK_BOT_TOKEN', 'xoxb-sandbox-slack-token', 'Slack bot token (`xoxb-…`)'),
     webhookSecrets: webhookSecrets(
       'SLACK_SIGNING_SECRETS',
@@ -13,6 +13,4 @@ export const slackSettings = defineSystemSettings({
       "the Slack app's signing secret",
     ),
   },
-  webhookSecrets: 'webhookSecrets',
-  api: (v) => systemConfig(v, { type: 'bearer', token: v.botToken }),
 });

@@ -1,11 +1,11 @@
 /** Stripe: the API (secret key, Bearer) and its signed webhooks. */
-import { apiSettings, credential, defineSystemSettings, systemConfig, webhookSecrets } from '../kit/settings';
+import { credential, defineApiSystemSettings, webhookSecrets } from '../kit/settings';
 
-export const stripeSettings = defineSystemSettings({
-  system: 'stripe',
-  title: 'Stripe',
+export const stripeSettings = defineApiSystemSettings('stripe', 'Stripe', {
+  api: { example: 'https://api.stripe.com', rateLimitPerSecond: 25 },
+  webhookSecrets: 'webhookSecrets',
+  auth: (v) => ({ type: 'bearer', token: v.secretKey }),
   settings: {
-    ...apiSettings('stripe', { title: 'Stripe', example: 'https://api.stripe.com', rateLimitPerSecond: 25 }),
     secretKey: credential(
       'STRIPE_SECRET_KEY',
       'sk_test_sandbox',
@@ -17,6 +17,4 @@ export const stripeSettings = defineSystemSettings({
       "the Stripe webhook endpoint's signing secret (`whsec_…`)",
     ),
   },
-  webhookSecrets: 'webhookSecrets',
-  api: (v) => systemConfig(v, { type: 'bearer', token: v.secretKey }),
 });

@@ -1,16 +1,12 @@
 /** Zendesk: the Support API (email/token basic auth) and its signed webhooks. */
 import { schemas, setting } from '../../settings';
-import { apiSettings, credential, defineSystemSettings, systemConfig, webhookSecrets } from '../kit/settings';
+import { credential, defineApiSystemSettings, webhookSecrets } from '../kit/settings';
 
-export const zendeskSettings = defineSystemSettings({
-  system: 'zendesk',
-  title: 'Zendesk',
+export const zendeskSettings = defineApiSystemSettings('zendesk', 'Zendesk', {
+  api: { example: 'https://your-subdomain.zendesk.com', rateLimitPerSecond: 10 },
+  auth: (v) => ({ type: 'basic', username: `${v.email}/token`, password: v.apiToken }),
+  webhookSecrets: 'webhookSecrets',
   settings: {
-    ...apiSettings('zendesk', {
-      title: 'Zendesk',
-      example: 'https://your-subdomain.zendesk.com',
-      rateLimitPerSecond: 10,
-    }),
     email: setting({
       env: 'ZENDESK_EMAIL',
       schema: schemas.nonEmpty,
@@ -26,6 +22,4 @@ export const zendeskSettings = defineSystemSettings({
       "the Zendesk webhook's signing secret",
     ),
   },
-  webhookSecrets: 'webhookSecrets',
-  api: (v) => systemConfig(v, { type: 'basic', username: `${v.email}/token`, password: v.apiToken }),
 });
