@@ -3,13 +3,7 @@
  * method + URI + body + timestamp)), timestamp in `X-HubSpot-Request-Timestamp` (ms), 5-minute tolerance.
  * https://developers.hubspot.com/docs/api/webhooks/validating-requests
  */
-import {
-  anySecretMatches,
-  hmacSha256,
-  SignedRequest,
-  TimestampedSignatureScheme,
-  verifyTimestampedSignature,
-} from '../kit/hmac';
+import { type HmacScheme, hmacSha256, type SignedRequest, verifyHmacSignature } from '../kit/hmac';
 
 export const HUBSPOT_TOLERANCE_MS = 5 * 60 * 1000;
 
@@ -32,30 +26,27 @@ export function hubspotCanonicalUri(url: string): string {
   return url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => DECODED[m.toUpperCase()] ?? m);
 }
 
+/** What HubSpot signs: method + canonical URI + body + timestamp. */
+function hubspotSignedPayload(req: Omit<SignedRequest, 'headers'>, timestamp: string): Buffer {
+  const methodAndUri = req.method.toUpperCase() + hubspotCanonicalUri(req.url);
+  return Buffer.concat([Buffer.from(methodAndUri), req.rawBody, Buffer.from(timestamp)]);
+}
+
 export function signHubspotV3(
   secret: string,
   req: Omit<SignedRequest, 'headers'>,
   timestamp: string,
 ): string {
-  const base = Buffer.concat([
-    Buffer.from(req.method.toUpperCase() + hubspotCanonicalUri(req.url)),
-    req.rawBody,
-    Buffer.from(timestamp),
-  ]);
-  return hmacSha256(secret, base).toString('base64');
+  return hmacSha256(secret, hubspotSignedPayload(req, timestamp)).toString('base64');
 }
 
+const HUBSPOT: HmacScheme = {
+  header: 'X-HubSpot-Signature-v3',
+  encoding: 'base64',
+  timestamp: { header: 'X-HubSpot-Request-Timestamp', toleranceMs: HUBSPOT_TOLERANCE_MS, toMs: Number },
+  signedPayload: hubspotSignedPayload,
+};
+
 export function verifyHubspotSignature(req: SignedRequest, secrets: string[], now = Date.now()): void {
-  const scheme: TimestampedSignatureScheme = {
-    signatureHeader: 'X-HubSpot-Signature-v3',
-    timestampHeader: 'X-HubSpot-Request-Timestamp',
-    toleranceMs: HUBSPOT_TOLERANCE_MS,
-    timestampMs: Number,
-    matches: (value, timestamp) => {
-      const received = Buffer.from(value, 'base64');
-      const sign = (s: string) => Buffer.from(signHubspotV3(s, req, timestamp), 'base64');
-      return anySecretMatches(secrets, sign, [received]);
-    },
-  };
-  verifyTimestampedSignature(req, scheme, now);
+  verifyHmacSignature(req, secrets, HUBSPOT, now);
 }

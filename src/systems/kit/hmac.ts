@@ -54,39 +54,47 @@ export function withinTolerance(timestampMs: number, toleranceMs: number, now = 
   return Number.isFinite(timestampMs) && Math.abs(now - timestampMs) <= toleranceMs;
 }
 
-/** A scheme that signs a timestamp with the body and sends both in headers (HubSpot v3, Slack, Zendesk). */
-export interface TimestampedSignatureScheme {
-  /** Header names, spelled as the errors show them. */
-  signatureHeader: string;
-  timestampHeader: string;
-  toleranceMs: number;
-  /** The timestamp header's value in ms since the epoch; NaN when it is not one. */
-  timestampMs(value: string): number;
-  /** Whether an active secret made this signature over this timestamp and the body. */
-  matches(signature: string, timestamp: string): boolean;
+/**
+ * A sender that signs with one HMAC-SHA256 in one header, `<prefix><hex or base64>`: over the raw body
+ * (GitHub, Shopify, in-house senders), or over a timestamp and the body (HubSpot v3, Slack, Zendesk).
+ */
+export interface HmacScheme {
+  /** The signature header, spelled as the errors show it. */
+  header: string;
+  encoding: 'hex' | 'base64';
+  /** What precedes the signature in the header (`sha256=`, `v0=`); nothing when unset. */
+  prefix?: string;
+  /** A signed timestamp in its own header: outside the tolerance the request is a replay, refused. */
+  timestamp?: { header: string; toleranceMs: number; toMs(value: string): number };
+  /** The bytes the sender signs; the raw body when unset. */
+  signedPayload?(req: SignedRequest, timestamp: string): Buffer;
 }
 
-/** Both headers present, the timestamp within the tolerance (a replay is refused), the signature ours. */
-export function verifyTimestampedSignature(
+/** The headers present, the timestamp (if signed) within the tolerance, the signature an active secret's. */
+export function verifyHmacSignature(
   req: SignedRequest,
-  scheme: TimestampedSignatureScheme,
-  now: number,
+  secrets: string[],
+  scheme: HmacScheme,
+  now = Date.now(),
 ): void {
-  const { signatureHeader, timestampHeader } = scheme;
-  const signature = header(req.headers, signatureHeader);
-  const timestamp = header(req.headers, timestampHeader);
-  if (!signature || !timestamp) {
-    throw new SignatureError('missing_signature', `${signatureHeader} and ${timestampHeader} are required`);
+  const value = header(req.headers, scheme.header);
+  const stamp = scheme.timestamp;
+  const timestamp = stamp ? header(req.headers, stamp.header) : '';
+  if (!value || timestamp === undefined) {
+    const required = stamp ? `${scheme.header} and ${stamp.header} are` : `${scheme.header} is`;
+    throw new SignatureError('missing_signature', `${required} required`);
   }
-  if (!withinTolerance(scheme.timestampMs(timestamp), scheme.toleranceMs, now)) {
-    const minutes = scheme.toleranceMs / 60_000;
-    throw new SignatureError(
-      'stale_signature',
-      `${timestampHeader} is outside the ${minutes}-minute tolerance`,
-    );
+  if (stamp && !withinTolerance(stamp.toMs(timestamp), stamp.toleranceMs, now)) {
+    const minutes = stamp.toleranceMs / 60_000;
+    throw new SignatureError('stale_signature', `${stamp.header} is outside the ${minutes}-minute tolerance`);
   }
-  if (!scheme.matches(signature, timestamp)) {
-    throw new SignatureError('invalid_signature', `${signatureHeader} does not match`);
+  const prefix = scheme.prefix ?? '';
+  const received = value.startsWith(prefix)
+    ? decodeSignature(value.slice(prefix.length), scheme.encoding)
+    : undefined;
+  const payload = scheme.signedPayload?.(req, timestamp) ?? req.rawBody;
+  if (!received || !anySecretMatches(secrets, (s) => hmacSha256(s, payload), [received])) {
+    throw new SignatureError('invalid_signature', `${scheme.header} does not match`);
   }
 }
 

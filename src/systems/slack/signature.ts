@@ -3,32 +3,18 @@
  * `X-Slack-Request-Timestamp` in seconds; Slack asks receivers to refuse requests older than 5 minutes.
  * https://api.slack.com/authentication/verifying-requests-from-slack
  */
-import {
-  anySecretMatches,
-  decodeSignature,
-  hmacSha256,
-  secondsToMs,
-  SignedRequest,
-  TimestampedSignatureScheme,
-  verifyTimestampedSignature,
-} from '../kit/hmac';
+import { type HmacScheme, secondsToMs, type SignedRequest, verifyHmacSignature } from '../kit/hmac';
 
 export const SLACK_TOLERANCE_MS = 5 * 60 * 1000;
-const PREFIX = 'v0=';
+
+const SLACK: HmacScheme = {
+  header: 'X-Slack-Signature',
+  prefix: 'v0=',
+  encoding: 'hex',
+  timestamp: { header: 'X-Slack-Request-Timestamp', toleranceMs: SLACK_TOLERANCE_MS, toMs: secondsToMs },
+  signedPayload: (req, timestamp) => Buffer.concat([Buffer.from(`v0:${timestamp}:`), req.rawBody]),
+};
 
 export function verifySlackSignature(req: SignedRequest, secrets: string[], now = Date.now()): void {
-  const scheme: TimestampedSignatureScheme = {
-    signatureHeader: 'X-Slack-Signature',
-    timestampHeader: 'X-Slack-Request-Timestamp',
-    toleranceMs: SLACK_TOLERANCE_MS,
-    timestampMs: secondsToMs,
-    matches: (value, timestamp) => {
-      const received = value.startsWith(PREFIX)
-        ? decodeSignature(value.slice(PREFIX.length), 'hex')
-        : undefined;
-      const base = Buffer.concat([Buffer.from(`v0:${timestamp}:`), req.rawBody]);
-      return received !== undefined && anySecretMatches(secrets, (s) => hmacSha256(s, base), [received]);
-    },
-  };
-  verifyTimestampedSignature(req, scheme, now);
+  verifyHmacSignature(req, secrets, SLACK, now);
 }

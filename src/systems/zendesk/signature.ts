@@ -4,14 +4,7 @@
  * Zendesk sets no window itself; 5 minutes, like the other timestamped schemes, stops replays.
  * https://developer.zendesk.com/documentation/webhooks/verifying/
  */
-import {
-  anySecretMatches,
-  decodeSignature,
-  hmacSha256,
-  SignedRequest,
-  TimestampedSignatureScheme,
-  verifyTimestampedSignature,
-} from '../kit/hmac';
+import { type HmacScheme, type SignedRequest, verifyHmacSignature } from '../kit/hmac';
 
 export const ZENDESK_TOLERANCE_MS = 5 * 60 * 1000;
 
@@ -22,17 +15,17 @@ export function zendeskTimestampMs(value: string): number {
   return /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
 }
 
-export function verifyZendeskSignature(req: SignedRequest, secrets: string[], now = Date.now()): void {
-  const scheme: TimestampedSignatureScheme = {
-    signatureHeader: 'X-Zendesk-Webhook-Signature',
-    timestampHeader: 'X-Zendesk-Webhook-Signature-Timestamp',
+const ZENDESK: HmacScheme = {
+  header: 'X-Zendesk-Webhook-Signature',
+  timestamp: {
+    header: 'X-Zendesk-Webhook-Signature-Timestamp',
     toleranceMs: ZENDESK_TOLERANCE_MS,
-    timestampMs: zendeskTimestampMs,
-    matches: (value, timestamp) => {
-      const received = decodeSignature(value, 'base64');
-      const base = Buffer.concat([Buffer.from(timestamp), req.rawBody]);
-      return received !== undefined && anySecretMatches(secrets, (s) => hmacSha256(s, base), [received]);
-    },
-  };
-  verifyTimestampedSignature(req, scheme, now);
+    toMs: zendeskTimestampMs,
+  },
+  signedPayload: (req, timestamp) => Buffer.concat([Buffer.from(timestamp), req.rawBody]),
+  encoding: 'base64',
+};
+
+export function verifyZendeskSignature(req: SignedRequest, secrets: string[], now = Date.now()): void {
+  verifyHmacSignature(req, secrets, ZENDESK, now);
 }
