@@ -17,63 +17,61 @@ export const addressSchema = z.object({
 });
 export type Address = z.infer<typeof addressSchema>;
 
+const ADDRESS_FIELDS = ['line1', 'line2', 'city', 'state', 'postalCode', 'country'] as const;
+export type AddressField = (typeof ADDRESS_FIELDS)[number];
+
 export const ADDRESS_SYSTEMS = ['hubspot', 'shopify', 'stripe'] as const;
 export type AddressSystem = (typeof ADDRESS_SYSTEMS)[number];
 
-/** Each system's record → the neutral address. HubSpot keeps a contact's address in plain properties. */
-export const ADDRESS_FROM: Record<AddressSystem, FieldMap> = {
-  hubspot: [
-    { from: 'properties.address', to: 'line1', transform: 'trim' },
-    { from: 'properties.city', to: 'city', transform: 'trim' },
-    { from: 'properties.state', to: 'state', transform: 'trim' },
-    { from: 'properties.zip', to: 'postalCode', transform: 'trim' },
-    // Free text in HubSpot ("France", "Deutschland"): readAddress turns country and state into ISO codes.
-    { from: 'properties.country', to: 'country', transform: 'trim' },
-  ],
-  shopify: [
-    { from: 'default_address.address1', to: 'line1', transform: 'trim' },
-    { from: 'default_address.address2', to: 'line2', transform: 'emptyToUndefined' },
-    { from: 'default_address.city', to: 'city', transform: 'trim' },
-    { from: 'default_address.province_code', to: 'state', transform: 'trim' },
-    { from: 'default_address.zip', to: 'postalCode', transform: 'trim' },
-    { from: 'default_address.country_code', to: 'country', transform: 'trim' },
-  ],
-  stripe: [
-    { from: 'address.line1', to: 'line1', transform: 'trim' },
-    { from: 'address.line2', to: 'line2', transform: 'emptyToUndefined' },
-    { from: 'address.city', to: 'city', transform: 'trim' },
-    { from: 'address.state', to: 'state', transform: 'trim' },
-    { from: 'address.postal_code', to: 'postalCode', transform: 'trim' },
-    { from: 'address.country', to: 'country', transform: 'trim' },
-  ],
+/**
+ * Each address field's name in each system, under the record's address object (UNDER). HubSpot keeps a
+ * contact's address in plain properties, with no second line; its country and state are free text
+ * ("France", "Deutschland"), which readAddress turns into ISO codes.
+ */
+const FIELD_NAMES: Record<AddressField, Partial<Record<AddressSystem, string>>> = {
+  line1: { hubspot: 'address', shopify: 'address1', stripe: 'line1' },
+  line2: { shopify: 'address2', stripe: 'line2' },
+  city: { hubspot: 'city', shopify: 'city', stripe: 'city' },
+  state: { hubspot: 'state', shopify: 'province_code', stripe: 'state' },
+  postalCode: { hubspot: 'zip', shopify: 'zip', stripe: 'postal_code' },
+  country: { hubspot: 'country', shopify: 'country_code', stripe: 'country' },
+};
+const UNDER: Record<AddressSystem, string> = {
+  hubspot: 'properties.',
+  shopify: 'default_address.',
+  stripe: 'address.',
 };
 
-/** The neutral address → each system's write shape. */
-export const ADDRESS_TO: Record<AddressSystem, FieldMap> = {
-  hubspot: [
-    { from: 'line1', to: 'address' },
-    { from: 'city', to: 'city' },
-    { from: 'state', to: 'state', default: '' },
-    { from: 'postalCode', to: 'zip' },
-    { from: 'country', to: 'country' },
-  ],
-  shopify: [
-    { from: 'line1', to: 'address1' },
-    { from: 'line2', to: 'address2', default: '' },
-    { from: 'city', to: 'city' },
-    { from: 'state', to: 'province_code', default: '' },
-    { from: 'postalCode', to: 'zip' },
-    { from: 'country', to: 'country_code' },
-  ],
-  stripe: [
-    { from: 'line1', to: 'line1' },
-    { from: 'line2', to: 'line2', default: '' },
-    { from: 'city', to: 'city' },
-    { from: 'state', to: 'state', default: '' },
-    { from: 'postalCode', to: 'postal_code' },
-    { from: 'country', to: 'country' },
-  ],
-};
+const OPTIONAL_FIELDS: readonly AddressField[] = ['line2', 'state'];
+const fieldsOf = (system: AddressSystem): [AddressField, string][] =>
+  ADDRESS_FIELDS.flatMap((field) => {
+    const name = FIELD_NAMES[field][system];
+    return name === undefined ? [] : [[field, name]];
+  });
+
+const bySystem = <T>(f: (system: AddressSystem) => T): Record<AddressSystem, T> => ({
+  hubspot: f('hubspot'),
+  shopify: f('shopify'),
+  stripe: f('stripe'),
+});
+
+/** Each system's record → the neutral address, trimmed; an empty second line is none. */
+export const ADDRESS_FROM: Record<AddressSystem, FieldMap> = bySystem((system) =>
+  fieldsOf(system).map(([field, name]) => ({
+    from: UNDER[system] + name,
+    to: field,
+    transform: field === 'line2' ? 'emptyToUndefined' : 'trim',
+  })),
+);
+
+/** The neutral address → each system's write shape; a missing optional field clears the target's. */
+export const ADDRESS_TO: Record<AddressSystem, FieldMap> = bySystem((system) =>
+  fieldsOf(system).map(([field, name]) => ({
+    from: field,
+    to: name,
+    ...(OPTIONAL_FIELDS.includes(field) ? { default: '' } : {}),
+  })),
+);
 
 /**
  * The record's address as runs recorded before ISO codes read it (the country upper-cased as given), or
@@ -215,9 +213,6 @@ export function addressFor(system: AddressSystem, address: Address): Record<stri
 }
 
 const norm = (v: string | undefined) => (v ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
-
-const ADDRESS_FIELDS = ['line1', 'line2', 'city', 'state', 'postalCode', 'country'] as const;
-export type AddressField = (typeof ADDRESS_FIELDS)[number];
 
 /** The address fields a system can hold, read off its map (HubSpot's contact has no second line). */
 export function fieldsHeldBy(system: AddressSystem): AddressField[] {
