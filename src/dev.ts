@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     [
       '',
       `Switchboard is up (${ready} s)`,
+      `  operations     ${gatewayUrl}/   (every integration's last 24 h: runs, failures, alerts)`,
       `  gateway        ${gatewayUrl}   (/integrations.html, /runs, /metrics, /openapi.json)`,
       // Only the sandbox key is shown: a key from the environment is a secret.
       ...(cfg.apiKeys.includes(SANDBOX_API_KEY)
