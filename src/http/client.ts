@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { z } from 'zod';
 import type { Config, SystemConfig } from '../config';
-import type { SystemName } from '../systems/index';
+import { isTransientStatus, type SystemName } from '../systems/index';
 import { applyAuth, TokenError, TokenProvider } from './auth';
 import { redactSecrets, secretsOf } from './redact';
 import {
@@ -259,7 +259,7 @@ export class HttpClient {
       throw apiRateLimitedError(summary, res.status, serverRetryDelay(res.headers), message());
     }
     // A 503 may say when the service is back (maintenance, overload): that delay replaces the backoff.
-    if (res.status === 408 || res.status >= 500) {
+    if (res.status === 408 || res.status >= 500 || isTransientStatus(summary.system, res.status)) {
       const after = res.status === 503 ? serverRetryDelay(res.headers) : undefined;
       throw apiUnavailableError(summary, message(), res.status, after);
     }

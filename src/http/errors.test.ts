@@ -136,6 +136,29 @@ describe('transient errors are retried with the backoff', () => {
     },
   );
 
+  test("Stripe's 409 (another request with this idempotency key in progress) → retryable", async () => {
+    api.handle((_req, res) =>
+      json(res, 409, { error: { type: 'idempotency_error', message: 'another request in progress' } }),
+    );
+    const stripe = new HttpClient({
+      systems: loadConfig({ SWITCHBOARD_SANDBOX: 'true', LOG_LEVEL: 'silent', STRIPE_BASE_URL: api.url })
+        .systems,
+    });
+    const createCustomer = stripe.request('stripe', {
+      method: 'POST',
+      path: '/v1/customers',
+      form: { email: 'ada@example.com' },
+      schema: z.object({ id: z.string() }),
+      idempotencyKey: 'k1',
+    });
+    expect(await failureOf(createCustomer)).toMatchObject({
+      type: 'ApiUnavailableError',
+      nonRetryable: false,
+    });
+    // Elsewhere a 409 is an answer: the same request again gets the same conflict.
+    expect(await failureOf(updateContact())).toMatchObject({ type: 'ApiRequestError', nonRetryable: true });
+  });
+
   test('connection refused → retryable ApiUnavailableError without a status', async () => {
     const closedPort = await freePort();
     const config = loadConfig({

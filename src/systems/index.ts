@@ -32,6 +32,19 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'ResponseTooLargeError',
 ];
 
+/**
+ * Statuses an API answers only for a moment, beyond 408, 429 and 5xx. Stripe's 409 (`idempotency_error`,
+ * `lock_timeout`) means another request with the same Idempotency-Key, or on the same object, is still in
+ * progress: the retry gets the first request's answer, so it is retried rather than failed for good.
+ */
+const TRANSIENT_STATUSES: Partial<Record<SystemName, readonly number[]>> = { stripe: [409] };
+
+export function isTransientStatus(system: string, status: number): boolean {
+  return (
+    (TRANSIENT_STATUSES as Record<string, readonly number[] | undefined>)[system]?.includes(status) === true
+  );
+}
+
 const standardRetry = {
   initialInterval: '500ms',
   backoffCoefficient: 2,
