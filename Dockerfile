@@ -6,8 +6,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# Compile, then drop the dev dependencies so only runtime packages reach the final image.
-RUN npm run build && npm prune --omit=dev
+# Compile, then drop the dev dependencies so only runtime packages reach the final image, and the Temporal
+# core binaries of other platforms (the SDK ships five, ~28 MB each; this image needs its own arch's).
+RUN npm run build && npm prune --omit=dev \
+  && cd node_modules/@temporalio/core-bridge/releases \
+  && ls | grep -vx "$(uname -m)-unknown-linux-gnu" | xargs -r rm -rf
 
 FROM node:22.23-bookworm-slim
 WORKDIR /app
