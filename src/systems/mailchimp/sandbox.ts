@@ -24,6 +24,12 @@ const problem = (status: number, title: string, detail: string) => ({
   instance: '00000000-0000-4000-8000-000000000000',
 });
 
+/** What Mailchimp answers for an address permanently deleted (GDPR): it cannot be added again by API. */
+const forgottenDetail = (email: string) =>
+  `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`;
+const forgottenProblem = (email: string) =>
+  problem(400, 'Forgotten Email Not Subscribed', forgottenDetail(email));
+
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 /** Mailchimp's most members per batch subscribe call. */
@@ -104,15 +110,7 @@ export class MailchimpSandbox {
       this.lists.set(req.params.listId, list);
       const existing = list.get(req.params.hash);
       if (this.forgotten.has(`${req.params.listId}/${req.params.hash}`)) {
-        res
-          .status(400)
-          .json(
-            problem(
-              400,
-              'Forgotten Email Not Subscribed',
-              `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`,
-            ),
-          );
+        res.status(400).json(forgottenProblem(email));
         return;
       }
       if (!existing && !body.status_if_new && !body.status) {
@@ -176,15 +174,7 @@ export class MailchimpSandbox {
         const hash = md5(email);
         if (hash !== member.id) {
           if (this.forgotten.has(`${req.params.listId}/${hash}`)) {
-            res
-              .status(400)
-              .json(
-                problem(
-                  400,
-                  'Forgotten Email Not Subscribed',
-                  `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`,
-                ),
-              );
+            res.status(400).json(forgottenProblem(email));
             return;
           }
           const other = list.get(hash);
@@ -278,11 +268,7 @@ export class MailchimpSandbox {
         }
         const hash = md5(email);
         if (this.forgotten.has(`${listId}/${hash}`)) {
-          refuse(
-            email,
-            `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`,
-            'ERROR_GENERIC',
-          );
+          refuse(email, forgottenDetail(email), 'ERROR_GENERIC');
           continue;
         }
         const existing = list.get(hash);
