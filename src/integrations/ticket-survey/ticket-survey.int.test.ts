@@ -72,15 +72,24 @@ test('the survey run tags the ticket survey-sent and its result keeps the reques
   expect(await view.text()).not.toContain(email);
 });
 
-test('a survey cancelled by a reopen tags the ticket survey-cancelled', async () => {
-  const ticket = stack.sandbox.zendesk.createTicket({
-    requester: { name: 'Grace', email: `cancelled.${Date.now()}@example.com` },
-  });
+test('a survey cancelled by a reopen tags the ticket survey-cancelled; its result keeps no email', async () => {
+  const email = `cancelled.${Date.now()}@example.com`;
+  const ticket = stack.sandbox.zendesk.createTicket({ requester: { name: 'Grace', email } });
   await post(`zendesk/tickets/${ticket.id}/solve`);
   await post(`zendesk/tickets/${ticket.id}/reopen`);
   const workflowId = ticketSurveyWorkflowId(String(ticket.id));
   const result = await stack.client.workflow.getHandle(workflowId).result();
   expect(result).toMatchObject({ outcome: 'cancelled', surveysCancelled: 1 });
+  expect(JSON.stringify(result)).not.toContain(email);
+  expect(stack.sandbox.mandrill.sentTo(email)).toHaveLength(0);
   expect(ticket.tags).toEqual(['survey-cancelled']);
+  // Nor does what the runs API shows of it (result and progress).
+  const view = await fetch(`${stack.gatewayUrl}/runs/${workflowId}`, {
+    headers: { authorization: `Bearer ${stack.config.apiKeys[0]}` },
+  });
+  expect(view.status).toBe(200);
+  const shown = await view.text();
+  expect(shown).toContain('"outcome":"cancelled"');
+  expect(shown).not.toContain(email);
   await recordHistory(stack.client, workflowId, 'ticket-survey', 'ticket-survey.cancelled');
 });
