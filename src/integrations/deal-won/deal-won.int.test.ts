@@ -393,3 +393,34 @@ test('saga: an invoice finalized although the call reported a failure is voided,
     stack.sandbox.stripe.failInvoicing(undefined);
   }
 });
+
+test('deals for Ada@Example.com, then ada@example.com, with no customer yet: one Stripe customer, both invoices', async () => {
+  const sameEmail = () =>
+    [...stack.sandbox.stripe.customers.values()].filter(
+      (c) => c.email?.trim().toLowerCase() === 'ada@example.com',
+    );
+  expect(sameEmail()).toEqual([]);
+
+  const wins: { dealId: string; outcome: DealWonResult }[] = [];
+  for (const email of ['Ada@Example.com', 'ada@example.com']) {
+    const contactId = uniqueId();
+    stack.sandbox.hubspot.upsertContact(contactId, { email, firstname: 'Ada', lastname: 'Lovelace' });
+    const dealId = uniqueId();
+    const reply = await winDeal(dealId, contactId, '900');
+    expect(reply.webhooks.map((w) => [w.status, w.body.duplicate])).toEqual([[202, false]]);
+    const outcome = await result(dealId);
+    expect(outcome).toMatchObject({ outcome: 'invoiced', amountDue: 90000 });
+    wins.push({ dealId, outcome });
+  }
+
+  const customers = sameEmail();
+  expect(customers).toHaveLength(1);
+  const [customer] = customers;
+  for (const { dealId, outcome } of wins) {
+    expect(outcome.customerId).toBe(customer.id);
+    expect(invoicesOf(dealId)).toEqual([
+      expect.objectContaining({ id: outcome.invoiceId, customer: customer.id, status: 'open' }),
+    ]);
+  }
+  expect(wins[0].outcome.invoiceId).not.toBe(wins[1].outcome.invoiceId);
+});
