@@ -1,5 +1,6 @@
 /** address-propagation through the gateway and a real dev server: every target, per-target outcomes, no echo loop. */
 import { findIntegration } from '../catalog';
+import { holdsOwnWrite, originOf, readAddress } from './mapping';
 import type { AddressPropagationResult } from './workflow';
 import { freePort } from '../../runtime/devServer';
 import { startRun } from '../../runtime/startRun';
@@ -159,6 +160,97 @@ describe('with every system up', () => {
       expect(stack.sandbox.shopify.customers.get(c.id)?.default_address?.city).toBe('Sydney');
       expect(addressWrites(stack, 'shopify', String(c.id))).toBe(0);
     }
+  });
+
+  test('a Shopify customer whose email differs only in case and surrounding spaces is the match, and is updated', async () => {
+    const id = uniqueId();
+    // Shopify's tokenized search also returns this one, listed before the real match.
+    const lookalike = stack.sandbox.shopify.createCustomer({
+      email: `ada.${id}@example.com.au`,
+      address: { address1: '1 Other Road', city: 'Sydney', zip: '2000', country_code: 'AU' },
+    });
+    const { hubspotId, shopifyId } = seedCustomer(stack, `ada.${id}@example.com`);
+    stack.sandbox.shopify.customers.get(shopifyId)!.email = `  Ada.${id}@Example.COM `;
+
+    await moveInHubspot(stack, hubspotId);
+    const outcome = await result(stack, `address-propagation/hubspot/${hubspotId}`);
+
+    expect(outcome.targets.shopify).toEqual({ status: 'updated', id: String(shopifyId) });
+    expect(addressWrites(stack, 'shopify', String(shopifyId))).toBe(1);
+    expect(stack.sandbox.shopify.customers.get(shopifyId)?.default_address).toMatchObject({
+      address1: '1 Rue de Rivoli',
+      city: 'Paris',
+      zip: '75001',
+      country_code: 'FR',
+    });
+    expect(stack.sandbox.shopify.customers.get(lookalike.id)?.default_address?.city).toBe('Sydney');
+    expect(addressWrites(stack, 'shopify', String(lookalike.id))).toBe(0);
+  });
+
+  test('each write carries its origin marker: HubSpot property, Stripe metadata, Shopify note line', async () => {
+    const MARKER = /^[0-9a-f]{8}@\d+$/;
+    const { hubspot, shopify, stripe } = stack.sandbox;
+    const { hubspotId, shopifyId, stripeId } = seedCustomer(stack, `origin.${uniqueId()}@example.com`);
+    shopify.customers.get(shopifyId)!.note = 'VIP: ring twice';
+
+    // HubSpot → Shopify and Stripe.
+    await moveInHubspot(stack, hubspotId);
+    const fromHubspot = await result(stack, `address-propagation/hubspot/${hubspotId}`);
+    expect(fromHubspot.targets).toMatchObject({
+      shopify: { status: 'updated' },
+      stripe: { status: 'updated' },
+    });
+    const hubspotEditedAt = Date.parse(hubspot.contacts.get(hubspotId)!.updatedAt);
+
+    const stripeCustomer = stripe.customers.get(stripeId)!;
+    const stripeMarker = stripeCustomer.metadata.switchboard_address_origin;
+    expect(stripeMarker).toMatch(MARKER);
+    expect(stripeMarker.split('@')[1]).toBe(String(hubspotEditedAt));
+    expect(
+      holdsOwnWrite('stripe', readAddress('stripe', stripeCustomer), originOf('stripe', stripeCustomer)),
+    ).toBe(true);
+
+    const shopifyCustomer = shopify.customers.get(shopifyId)!;
+    const noteLines = (shopifyCustomer.note ?? '').split('\n');
+    // The merchant's own note is kept; ours is a line of its own.
+    expect(noteLines).toContain('VIP: ring twice');
+    const shopifyMarker = noteLines
+      .find((l) => l.startsWith('switchboard-address-origin: '))
+      ?.slice('switchboard-address-origin: '.length);
+    expect(shopifyMarker).toMatch(MARKER);
+    expect(shopifyMarker!.split('@')[1]).toBe(String(hubspotEditedAt));
+    expect(
+      holdsOwnWrite('shopify', readAddress('shopify', shopifyCustomer), originOf('shopify', shopifyCustomer)),
+    ).toBe(true);
+
+    // A merchant edits the address in Shopify → HubSpot (and Stripe).
+    const edited = shopify.editCustomerAddress(shopifyId, {
+      address1: '5 Avenue Foch',
+      city: 'Paris',
+      zip: '75116',
+      country_code: 'FR',
+    });
+    await shopify.webhooks.settled();
+    const fromShopify = await result(stack, `address-propagation/shopify/${shopifyId}`);
+    expect(fromShopify.targets).toMatchObject({
+      hubspot: { status: 'updated' },
+      stripe: { status: 'updated' },
+    });
+    const shopifyEditedAt = Date.parse(edited.updated_at!);
+
+    const contact = hubspot.contacts.get(hubspotId)!;
+    expect(contact.properties).toMatchObject({ address: '5 Avenue Foch', zip: '75116' });
+    const hubspotMarker = contact.properties.switchboard_address_origin ?? '';
+    expect(hubspotMarker).toMatch(MARKER);
+    expect(hubspotMarker.split('@')[1]).toBe(String(shopifyEditedAt));
+    expect(holdsOwnWrite('hubspot', readAddress('hubspot', contact), originOf('hubspot', contact))).toBe(
+      true,
+    );
+    expect(stripe.customers.get(stripeId)!.metadata.switchboard_address_origin.split('@')[1]).toBe(
+      String(shopifyEditedAt),
+    );
+    // The merchant's note is still there.
+    expect(shopify.customers.get(shopifyId)!.note).toContain('VIP: ring twice');
   });
 
   describe('free-text countries and states', () => {
