@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Switchboard's speed on this machine, in the configuration users run — `npm start`
- * (the Temporal dev server on its SQLite file with the WAL pragmas, the sandbox APIs, the workers and the
- * gateway), started by the bench as `node dist/dev.js` after `npm run build` — with every baseline
+ * (the Temporal dev server on its SQLite file with the WAL pragmas, and the sandbox APIs, the workers and
+ * the gateway, each a process of its own), started by the bench as `node dist/dev.js` after `npm run build` — with every baseline
  * measured in the same run, so the goals are ratios that hold on any machine:
  *
  *   1. gateway accept rate vs bare `client.workflow.start` on the stack's own server (N in flight each);
@@ -10,7 +10,7 @@
  *      errors; vs a plain `temporal server start-dev --db-filename` (default SQLite settings) bare start rate
  *   3. end to end (webhook → contact read in HubSpot → member in Mailchimp) throughput vs the accept rate,
  *      and its p50 at low load vs a bare one-activity workflow's round trip
- *   4. the resident memory of each process of the stack under that load
+ *   4. the resident memory of each process of the stack under that load (workers, gateway, sandbox…)
  *   5. a full sync of BENCH_FULL_SYNC_CONTACTS contacts with npm start's default rate limits
  *
  * Goals 1–4 raise the HubSpot and Mailchimp rate limits (10/s each by default) to 1000/s: they measure
@@ -379,8 +379,8 @@ async function main(): Promise<void> {
   const buildNote = build();
   const stackDescription =
     `npm start (${entry === 'dist' ? 'node dist/dev.js' : 'src/dev.ts via ts-node'}): the Temporal dev server on a ` +
-    'SQLite file with --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal, the sandbox APIs, ' +
-    'the workers and the gateway, as `npm start` runs them';
+    'SQLite file with --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal, and the sandbox APIs, ' +
+    'the workers and the gateway each in a process of its own, as `npm start` runs them';
   log(`stack under test: ${stackDescription}; logs in ${workDir}`);
 
   log(`gateway overhead: ${OVERHEAD_REQUESTS} signed webhooks, one at a time, Temporal stubbed`);
@@ -428,8 +428,10 @@ async function main(): Promise<void> {
   const bareRate = mean(stack.bareStarts.map((r) => r.perSecond));
   const gatewayRate = mean(stack.gatewayClosedLoop.map((r) => r.perSecond));
   const roles = stack.memoryPeakMb;
-  const workerRole = Object.keys(roles).find((r) => /worker/.test(r)) ?? '';
-  const gatewayRole = Object.keys(roles).find((r) => /gateway/.test(r)) ?? '';
+  // npm start's children (src/dev.ts): goal 4 is about the workers; the gateway's figure is reported beside.
+  const ROLE_ORDER = ['workers', 'gateway', 'sandbox', 'npm start (supervisor)', 'temporal dev server'];
+  const rank = (role: string) => (ROLE_ORDER.includes(role) ? ROLE_ORDER.indexOf(role) : ROLE_ORDER.length);
+  const memoryByRole = Object.entries(roles).sort(([a], [b]) => rank(a) - rank(b));
   const e2eRatio = stack.e2e.perSecond / stack.sustained.acceptedPerSecond;
   const goals: Goal[] = [
     {
@@ -482,13 +484,11 @@ async function main(): Promise<void> {
       met: stack.e2eLowLoadMs.p50 / stack.oneActivityRoundTripMs.p50 <= 1.3,
     },
     {
-      goal: '4. worker RSS at that load (peak)',
-      measured: Object.entries(roles)
-        .map(([role, mb]) => `${role}: ${mb} MB`)
-        .join('; '),
+      goal: '4. worker RSS at that load (peak, per process)',
+      measured: memoryByRole.map(([role, mb]) => `${role}: ${mb} MB`).join('; '),
       ratio: null,
       target: '≤ 300 MB (workers)',
-      met: (roles[workerRole] ?? Infinity) <= 300,
+      met: (roles.workers ?? Infinity) <= 300,
     },
     {
       goal: `5. full sync of ${fullSync!.contacts} contacts at HubSpot ${fullSync!.rateLimits.hubspot}/s, Mailchimp ${fullSync!.rateLimits.mailchimp}/s`,
@@ -500,7 +500,6 @@ async function main(): Promise<void> {
       met: fullSync!.contacts >= 100_000 && fullSync!.seconds <= 300,
     },
   ];
-  void gatewayRole;
 
   const results = {
     date: new Date().toISOString(),

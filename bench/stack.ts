@@ -1,8 +1,9 @@
 /**
  * The stack under test is what users run: `npm start`'s entry point (dist/dev.js after `npm run build`;
  * src/dev.ts through ts-node for the smoke run), in its own process tree, started with its own ports and
- * data directory: the Temporal dev server with its SQLite file, the sandbox APIs, the workers and the
- * gateway. The bench talks to it over HTTP and gRPC only, and reads each process's memory from /proc.
+ * data directory: the Temporal dev server with its SQLite file, and the sandbox APIs, the workers and the
+ * gateway, each a child process of npm start's (src/runtime/supervisor.ts). The bench talks to it over
+ * HTTP and gRPC only, and reads each process's memory from /proc, by role.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
@@ -156,8 +157,11 @@ export function rssMb(pid: number): number {
   }
 }
 
-/** What a process of the stack is, from its command line. */
-function roleOf(pid: number): string {
+/**
+ * What a process of the stack is, from its command line: `npm start` forks its children with
+ * `--role=gateway`, `--role=workers`, `--role=sandbox` (src/dev.ts).
+ */
+export function roleOf(pid: number): string {
   let argv: string[] = [];
   try {
     argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
@@ -167,6 +171,7 @@ function roleOf(pid: number): string {
   if (argv.includes('start-dev')) return 'temporal dev server';
   const role = argv.find((a) => a.startsWith('--role='));
   if (role) return role.slice('--role='.length);
-  if (argv.some((a) => /dev\.(js|ts)$/.test(a))) return 'npm start (gateway + workers + sandbox)';
+  if (argv.some((a) => /workflowBundle\.(js|ts)$/.test(a))) return 'workflow bundler (at start only)';
+  if (argv.some((a) => /dev\.(js|ts)$/.test(a))) return 'npm start (supervisor)';
   return path.basename(argv[0] ?? `pid ${pid}`);
 }

@@ -5,6 +5,7 @@ import { createMetrics } from './gateway/metrics';
 import { config, ConfigError } from './config';
 import { logger } from './logger';
 import { createClient } from './runtime/connection';
+import { followParent, reportReady } from './runtime/supervisor';
 
 export function startGateway(port = config().port, address?: string): Promise<Server> {
   const cfg = config();
@@ -24,15 +25,23 @@ export function startGateway(port = config().port, address?: string): Promise<Se
 }
 
 if (require.main === module) {
+  followParent();
   // In a promise, so that a configuration error (thrown by config()) is reported like any other failure.
   Promise.resolve()
     .then(() => startGateway())
     .then((server) => {
       const { address: host, port } = server.address() as { address: string; port: number };
+      let closing = false;
+      for (const signal of ['SIGINT', 'SIGTERM'] as const)
+        process.on(signal, () => {
+          if (closing) return;
+          closing = true;
+          // Requests in flight finish (each is at most one Temporal deadline); idle keep-alives go now.
+          server.close(() => process.exit(0));
+          server.closeIdleConnections();
+        });
       logger.info({ host, port }, 'gateway listening');
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(signal, () => server.close(() => process.exit(0)));
-      }
+      reportReady({ port });
     })
     .catch((err) => {
       if (err instanceof ConfigError)

@@ -5,11 +5,13 @@ import { logger } from './logger';
 import { connectWorker, createClient } from './runtime/connection';
 import { installRuntimeLogger } from './runtime/runtime';
 import { ensureSchedules } from './runtime/schedules';
+import { followParent, reportReady, supervisedRole } from './runtime/supervisor';
 import { createWorkers } from './runtime/workers';
 
 export async function main(): Promise<void> {
   const cfg = config();
-  installRuntimeLogger(logger, 'INFO', cfg.workerMetricsAddress);
+  // Under `npm start` the SDK's info lines (worker states, poller changes) would bury its banner.
+  installRuntimeLogger(logger, supervisedRole() ? 'WARN' : 'INFO', cfg.workerMetricsAddress);
   if (cfg.production && !cfg.temporal.codecKey)
     logger.warn(
       'PAYLOAD_CODEC_KEY is not set: records (names, emails, addresses) are stored in Temporal in clear',
@@ -27,12 +29,14 @@ export async function main(): Promise<void> {
   // Every worker process ensures the schedules: idempotent, and no separate deploy step to forget.
   await ensureSchedules(createClient(cfg.temporal, address), cfg, logger);
   logger.info({ address, taskQueue: cfg.temporal.taskQueue }, 'workers running');
+  reportReady();
   await set.run();
   await connection.close();
   logger.info('workers stopped');
 }
 
 if (require.main === module) {
+  followParent();
   main().catch((err) => {
     if (err instanceof ConfigError)
       logger.fatal({ problems: err.message.split('\n') }, 'configuration refused: the worker did not start');
