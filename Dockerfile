@@ -10,6 +10,7 @@ COPY src ./src
 # core binaries of other platforms (the SDK ships five, ~28 MB each; this image needs its own arch's).
 RUN npm run build && npm prune --omit=dev \
   && cd node_modules/@temporalio/core-bridge/releases \
+  && test -d "$(uname -m)-unknown-linux-gnu" \
   && ls | grep -vx "$(uname -m)-unknown-linux-gnu" | xargs -r rm -rf
 
 FROM node:22.23-bookworm-slim

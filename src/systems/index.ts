@@ -33,9 +33,9 @@ export const NON_RETRYABLE_ERROR_TYPES = [
 ];
 
 /**
- * Statuses an API answers only for a moment, beyond 408, 429 and 5xx. Stripe's 409 (`idempotency_error`,
- * `lock_timeout`) means another request with the same Idempotency-Key, or on the same object, is still in
- * progress: the retry gets the first request's answer, so it is retried rather than failed for good.
+ * Statuses an API answers only for a moment, beyond 408, 429 and 5xx. Stripe's 409 (`idempotency_error`)
+ * means another request with the same Idempotency-Key is still in progress; it was not saved, so the retry
+ * gets the first request's answer (Stripe's own libraries retry it too).
  */
 const TRANSIENT_STATUSES: Partial<Record<SystemName, readonly number[]>> = { stripe: [409] };
 

@@ -80,7 +80,7 @@ export function verifyHmacSignature(
   const value = header(req.headers, scheme.header);
   const stamp = scheme.timestamp;
   const timestamp = stamp ? header(req.headers, stamp.header) : '';
-  if (!value || timestamp === undefined) {
+  if (!value || timestamp === undefined || (stamp && !timestamp)) {
     const required = stamp ? `${scheme.header} and ${stamp.header} are` : `${scheme.header} is`;
     throw new SignatureError('missing_signature', `${required} required`);
   }
