@@ -6,7 +6,7 @@
 import { orderFulfillmentWorkflowId } from './definition';
 import type { OrderFulfillmentResult } from './workflow';
 import { recordHistory } from '../../../test/helpers/histories';
-import { eventually, startStack, TestStack } from '../../../test/helpers/stack';
+import { apiKeyHeader, eventually, startStack, TestStack } from '../../../test/helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -203,34 +203,101 @@ test('ShipBob OAuth2 through real runs: one token for many calls, one new token 
   expect(grants()).toBe(2);
 });
 
-test('ShipBob order.shipped after the order’s run was terminated is acted on, not dropped as a duplicate', async () => {
-  const { orderId } = await placeOrder();
-  const shipment = await eventually(() => shipbobOrderFor(orderId), 20_000, 'the ShipBob order');
-  const handle = stack.client.workflow.getHandle(orderFulfillmentWorkflowId(orderId));
-  // An operator gave up on the run (or it failed, or timed out) while the parcel was still in the warehouse.
-  await handle.terminate('operator: stuck run');
-  const terminated = await handle.describe();
-  expect(terminated.status.name).toBe('TERMINATED');
+type RunHandle = ReturnType<TestStack['client']['workflow']['getHandle']>;
 
-  const shipped = await control('shipbob/ship', {
-    referenceId: orderId,
-    trackingNumber: '1Z999AA10123456799',
-    carrier: 'UPS',
-  });
-  const webhook = shipped.body.webhook as { status: number; body: Record<string, unknown> };
-  expect(webhook.status).toBe(202);
-  expect(webhook.body).toMatchObject({ duplicate: false });
-  await expect(result(orderId)).resolves.toMatchObject({
-    outcome: 'fulfilled',
-    shipbobOrderId: shipment.id,
-    trackingNumber: '1Z999AA10123456799',
-  });
-  expect(stack.sandbox.shopify.fulfillments.get(Number(orderId))).toEqual([
-    expect.objectContaining({ tracking_number: '1Z999AA10123456799' }),
-  ]);
-  const latest = await handle.describe();
-  expect(latest.runId).not.toBe(terminated.runId);
-});
+const waitingForShipment = (handle: RunHandle) =>
+  eventually(
+    async () =>
+      (await handle.query<{ stage: string }>('progress')).stage === 'waiting for the shipment' || undefined,
+    20_000,
+    'the run to wait for the shipment',
+  );
+
+/**
+ * The ways an order's run can close without completing while the parcel is still in the warehouse. (Timed
+ * out is not among them: the gateway starts runs with no execution or run timeout, so no run it starts can
+ * time out; a run that waits too long for its shipment fails, as `failed` below.)
+ */
+const closedWithoutCompleting: {
+  kind: string;
+  status: string;
+  maxWait?: TestStack['config']['orderFulfillment']['maxWait'];
+  close(handle: RunHandle): Promise<void>;
+}[] = [
+  {
+    kind: 'was terminated by an operator',
+    status: 'TERMINATED',
+    async close(handle) {
+      await waitingForShipment(handle);
+      await handle.terminate('operator: stuck run');
+    },
+  },
+  {
+    kind: 'was cancelled through the runs API',
+    status: 'CANCELLED',
+    async close(handle) {
+      await waitingForShipment(handle);
+      const res = await fetch(`${stack.gatewayUrl}/runs/${handle.workflowId}/cancel`, {
+        method: 'POST',
+        headers: apiKeyHeader(stack.config),
+      });
+      expect(res.status).toBe(202);
+      await expect(handle.result()).rejects.toThrow();
+    },
+  },
+  {
+    // ORDER_FULFILLMENT_MAX_WAIT passed with no shipment: the run fails (ShipmentOverdue) and alerts.
+    kind: 'failed (its shipment overdue)',
+    status: 'FAILED',
+    maxWait: '1s',
+    async close(handle) {
+      await expect(handle.result()).rejects.toMatchObject({
+        cause: { type: 'ShipmentOverdue', message: expect.stringMatching(/has not shipped after 1s/) },
+      });
+    },
+  },
+];
+
+test.each(closedWithoutCompleting)(
+  'ShipBob order.shipped after the order’s run $kind is acted on, not dropped as a duplicate',
+  async ({ status, maxWait, close }) => {
+    const defaultMaxWait = stack.config.orderFulfillment.maxWait;
+    if (maxWait) stack.config.orderFulfillment.maxWait = maxWait;
+    let orderId: string;
+    try {
+      ({ orderId } = await placeOrder());
+    } finally {
+      stack.config.orderFulfillment.maxWait = defaultMaxWait;
+    }
+    const shipment = await eventually(() => shipbobOrderFor(orderId), 20_000, 'the ShipBob order');
+    const handle = stack.client.workflow.getHandle(orderFulfillmentWorkflowId(orderId));
+    // The run closes without completing while the parcel is still in the warehouse.
+    await close(handle);
+    const closed = await handle.describe();
+    expect(closed.status.name).toBe(status);
+
+    const shipped = await control('shipbob/ship', {
+      referenceId: orderId,
+      trackingNumber: '1Z999AA10123456799',
+      carrier: 'UPS',
+    });
+    const webhook = shipped.body.webhook as { status: number; body: Record<string, unknown> };
+    expect(webhook.status).toBe(202);
+    expect(webhook.body).toMatchObject({ duplicate: false, events: [{ status: 'accepted' }] });
+    await expect(result(orderId)).resolves.toMatchObject({
+      outcome: 'fulfilled',
+      shipbobOrderId: shipment.id,
+      trackingNumber: '1Z999AA10123456799',
+    });
+    expect(stack.sandbox.shopify.fulfillments.get(Number(orderId))).toEqual([
+      expect.objectContaining({ tracking_number: '1Z999AA10123456799', notify_customer: true }),
+    ]);
+    expect(stack.sandbox.shopify.orders.get(Number(orderId))?.fulfillment_status).toBe('fulfilled');
+    const latest = await handle.describe();
+    expect(latest.runId).not.toBe(closed.runId);
+    expect(latest.status.name).toBe('COMPLETED');
+  },
+);
 
 test('a digital-only order (nothing requires shipping) completes as nothing to ship: no alert, no 3PL call', async () => {
   stack.config.alerts.webhookUrl = stack.sandbox.alertWebhookUrl;
