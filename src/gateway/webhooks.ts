@@ -3,6 +3,9 @@
  * zod envelope → the integrations subscribed to each event → start/signal their runs → 202.
  * 2xx only once Temporal has durably accepted every run of the request; any failure before that is an
  * error the sender retries, and retries are harmless because workflow ids are deterministic.
+ * Admission control: past WEBHOOK_MAX_STARTS_IN_FLIGHT starts in flight to Temporal, a webhook is answered
+ * 503 + Retry-After at once, before its body is read, rather than queued behind the others until
+ * Temporal's deadline: beyond what Temporal can start, queueing only turns every answer into a late 503.
  */
 import express, { Request, Router } from 'express';
 import type { Client } from '@temporalio/client';
@@ -39,6 +42,41 @@ export interface WebhookDeps {
   metrics: GatewayMetrics;
   catalog?: readonly IntegrationDefinition[];
   sources?: Record<string, WebhookSourceDefinition>;
+}
+
+/** Seconds a webhook refused for overload asks its sender to wait: the queue in front of it drains in less. */
+export const OVERLOADED_RETRY_AFTER_S = 1;
+
+const overloaded = (limit: number) =>
+  new HttpError(
+    503,
+    'overloaded',
+    `${limit} runs are already being started in Temporal; nothing was accepted, retry later`,
+    { 'Retry-After': String(OVERLOADED_RETRY_AFTER_S) },
+  );
+
+/**
+ * Counts the runs being started in Temporal. A request takes all of its runs' slots or none; a request
+ * with more runs than the limit still goes when nothing else is in flight, so no delivery is refused forever.
+ */
+export class StartsInFlight {
+  private count = 0;
+  constructor(readonly limit: number) {}
+  get inFlight(): number {
+    return this.count;
+  }
+  get full(): boolean {
+    return this.count >= this.limit;
+  }
+  tryAcquire(runs: number): boolean {
+    if (runs === 0) return true;
+    if (this.count > 0 && this.count + runs > this.limit) return false;
+    this.count += runs;
+    return true;
+  }
+  release(runs: number): void {
+    this.count -= runs;
+  }
 }
 
 export interface EventOutcome {
@@ -116,6 +154,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
   const sources = deps.sources ?? WEBHOOK_SOURCES;
   const catalog = deps.catalog ?? CATALOG;
   const { metrics } = deps;
+  const starts = new StartsInFlight(deps.config.webhookMaxStartsInFlight);
   const router = Router();
 
   router.post(
@@ -137,6 +176,8 @@ export function webhookRouter(deps: WebhookDeps): Router {
       });
       if (!req.is('application/json'))
         throw new HttpError(415, 'unsupported_media_type', 'webhooks must be application/json');
+      // Refused before its body is read or verified: an overloaded gateway spends nothing on it.
+      if (starts.full) throw overloaded(starts.limit);
       next();
     },
     express.raw({ type: () => true, limit: deps.config.webhookBodyLimitBytes }),
@@ -171,6 +212,9 @@ export function webhookRouter(deps: WebhookDeps): Router {
       }
       const events = source.toEvents(parsed.data, signed);
       const planned = planRuns(events, catalog, deps.config);
+      const runCount = planned.reduce((n, runs) => n + runs.length, 0);
+      // Others may have taken the last slots while this body was read and verified.
+      if (!starts.tryAcquire(runCount)) throw overloaded(starts.limit);
       let started: Map<PlannedRun, StartedRun>;
       try {
         started = await startPlannedRuns(planned, deps);
@@ -180,6 +224,8 @@ export function webhookRouter(deps: WebhookDeps): Router {
           'webhook not accepted: Temporal call failed',
         );
         throw temporalCallFailed(err);
+      } finally {
+        starts.release(runCount);
       }
       const outcomes: EventOutcome[] = events.map((event, i) => {
         const runs = planned[i].map((run) => started.get(run)!);
