@@ -65,6 +65,15 @@ const edit = (file: string, change: (text: string) => string) =>
   writeFileSync(path.join(root, file), change(readFileSync(path.join(root, file), 'utf8')));
 
 describe('new-system', () => {
+  /** What every system gets, with a webhook or without. */
+  const API_SYSTEM_FILES = ['api.int.test.ts', 'api.ts', 'sandbox.ts', 'schemas.ts', 'settings.ts'];
+  const API_SYSTEM_REGISTRIES = [
+    'src/systems/index.ts',
+    'src/systems/activities.ts',
+    'src/systems/settings.ts',
+    'src/sandbox/server.ts',
+  ];
+
   test('arguments: a name and --webhook <scheme>, nothing else', () => {
     expect(parseSystemArgs(['acme', '--webhook', 'stripe'])).toEqual({ name: 'acme', webhook: 'stripe' });
     expect(parseSystemArgs(['--webhook', 'none', 'acme'])).toEqual({ name: 'acme', webhook: 'none' });
@@ -130,20 +139,13 @@ describe('new-system', () => {
     const before = snapshot();
     const plan = planSystem('probe', 'stripe', root);
     expect(Object.keys(plan.files).sort()).toEqual([
-      'api.int.test.ts',
-      'api.ts',
-      'sandbox.ts',
-      'schemas.ts',
-      'settings.ts',
+      ...API_SYSTEM_FILES,
       'signature.ts',
       'webhook.test.ts',
       'webhook.ts',
     ]);
     expect(plan.registries.map((r) => r.file)).toEqual([
-      'src/systems/index.ts',
-      'src/systems/activities.ts',
-      'src/systems/settings.ts',
-      'src/sandbox/server.ts',
+      ...API_SYSTEM_REGISTRIES,
       'src/systems/webhooks.ts',
       'src/config.ts',
       'scripts/scaffold/sources.ts',
@@ -172,19 +174,8 @@ describe('new-system', () => {
 
   test('without a webhook: no verifier, and only the API registries', () => {
     const plan = planSystem('probe', 'none', root);
-    expect(Object.keys(plan.files).sort()).toEqual([
-      'api.int.test.ts',
-      'api.ts',
-      'sandbox.ts',
-      'schemas.ts',
-      'settings.ts',
-    ]);
-    expect(plan.registries.map((r) => r.file)).toEqual([
-      'src/systems/index.ts',
-      'src/systems/activities.ts',
-      'src/systems/settings.ts',
-      'src/sandbox/server.ts',
-    ]);
+    expect(Object.keys(plan.files).sort()).toEqual(API_SYSTEM_FILES);
+    expect(plan.registries.map((r) => r.file)).toEqual(API_SYSTEM_REGISTRIES);
     expect(plan.files['settings.ts']).not.toContain('webhookSecrets');
   });
 

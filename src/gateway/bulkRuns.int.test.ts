@@ -7,27 +7,11 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { subscriberHash } from '../systems/mailchimp/api';
-import { eventually, startStack, TestStack, uniqueId } from '../../test/helpers/stack';
+import { eventually, uniqueId, useStack } from '../../test/helpers/stack';
 
 const READ_KEY = 'read-only-key-for-bulk-tests-0001';
-let stack: TestStack;
-const leftRunning: string[] = [];
-
-beforeAll(async () => {
-  stack = await startStack({ env: { API_READ_KEYS: READ_KEY } });
-  stack.config.alerts.webhookUrl = stack.sandbox.alertWebhookUrl;
-});
-afterEach(() => {
-  stack.sandbox.faults.mailchimp!.clear();
-});
-afterAll(async () => {
-  for (const id of leftRunning)
-    await stack.client.workflow
-      .getHandle(id)
-      .terminate('test over')
-      .catch(() => undefined);
-  await stack?.stop();
-});
+const stack = useStack({ env: { API_READ_KEYS: READ_KEY }, alertsToSandbox: true });
+afterEach(() => stack.sandbox.faults.mailchimp!.clear());
 
 async function post(path: string, body: unknown, key: string | null = stack.config.apiKeys[0]!) {
   const res = await fetch(stack.gatewayUrl + path, {
@@ -136,7 +120,7 @@ test('bulk cancel cancels the running runs a query matches; a running run is ref
   const contacts = [seedContact('c'), seedContact('d')];
   for (const c of contacts) {
     await startContactSync(c.id);
-    leftRunning.push(c.workflowId);
+    stack.terminateAfterAll(c.workflowId);
   }
   const ids = contacts.map((c) => c.workflowId);
   const query = `Integration = "contact-sync" AND ${byRecord(contacts.map((c) => c.id))}`;

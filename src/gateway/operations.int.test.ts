@@ -7,29 +7,12 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { CATALOG } from '../integrations/catalog';
 import { subscriberHash } from '../systems/mailchimp/api';
-import { eventually, startStack, TestStack, uniqueId } from '../../test/helpers/stack';
+import { eventually, uniqueId, useStack } from '../../test/helpers/stack';
 import { integrationStats } from './stats';
 
 const READ_KEY = 'read-only-key-for-ops-tests-0001';
-let stack: TestStack;
-const leftRunning: string[] = [];
-
-beforeAll(async () => {
-  stack = await startStack({ env: { API_READ_KEYS: READ_KEY } });
-  stack.config.alerts.webhookUrl = stack.sandbox.alertWebhookUrl;
-});
-afterEach(() => {
-  stack.sandbox.faults.mailchimp!.clear();
-});
-afterAll(async () => {
-  // Nothing of this file stays open in the namespace the next test file shares.
-  for (const id of leftRunning)
-    await stack.client.workflow
-      .getHandle(id)
-      .terminate('test over')
-      .catch(() => undefined);
-  await stack?.stop();
-});
+const stack = useStack({ env: { API_READ_KEYS: READ_KEY }, alertsToSandbox: true });
+afterEach(() => stack.sandbox.faults.mailchimp!.clear());
 
 /** A request from "another machine" (through a loopback proxy): the sandbox's open door is shut to it. */
 // A browser elsewhere: it asks for HTML, so a refusal is the login form.
@@ -270,7 +253,7 @@ describe('the runs page and live progress', () => {
     stack.sandbox.faults.mailchimp!.set({ outage: { seconds: 600, status: 503, retryAfterSeconds: 60 } });
     const stuck = seedContact('stuck');
     const runId = await startContactSync(stuck.id);
-    leftRunning.push(stuck.workflowId);
+    stack.terminateAfterAll(stuck.workflowId);
     await eventually(
       () => (stack.sandbox.faults.mailchimp!.counters.serverErrors > 0 ? true : undefined),
       20_000,

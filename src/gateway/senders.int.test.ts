@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { Config } from '../config';
 import { findIntegration } from '../integrations/catalog';
-import { eventually, startStack, TestStack, uniqueId } from '../../test/helpers/stack';
+import { eventually, postWebhook, uniqueId, useStack } from '../../test/helpers/stack';
 import {
   githubHeaders,
   genericHeaders,
@@ -18,20 +18,10 @@ import {
   zendeskHeaders,
 } from '../../test/helpers/webhookSigning';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 async function post(source: string, body: string, headers: Headers) {
-  const res = await fetch(`${stack.gatewayUrl}/webhooks/${source}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
+  const res = await postWebhook(stack, source, body, headers);
   return {
     status: res.status,
     contentType: res.headers.get('content-type'),

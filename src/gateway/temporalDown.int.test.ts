@@ -6,15 +6,14 @@
 import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createActivitiesBySystem } from '../systems/activities';
 import { subscriberHash } from '../systems/mailchimp/api';
 import { createApp } from './app';
 import { Config, loadConfig } from '../config';
 import { startSandbox, Sandbox } from '../sandbox/server';
 import { createClient } from '../runtime/connection';
 import { DevServer, freePort, startDevServer } from '../runtime/devServer';
-import { createWorkers, WorkerSet } from '../runtime/workers';
-import { eventually, silentLogger, uniqueId } from '../../test/helpers/stack';
+import type { WorkerSet } from '../runtime/workers';
+import { createTestWorkers, eventually, postWebhook, silentLogger, uniqueId } from '../../test/helpers/stack';
 import { hubspotHeaders } from '../../test/helpers/webhookSigning';
 
 let config: Config;
@@ -62,12 +61,8 @@ afterAll(async () => {
 
 /** Posts a HubSpot-signed body, as HubSpot would (and as it would again on its retry). */
 async function deliver(body: string) {
-  const url = `${gatewayUrl}/webhooks/hubspot`;
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: hubspotHeaders(url, body, config.webhookSecrets.hubspot[0]),
-    body,
-  });
+  const signed = hubspotHeaders(`${gatewayUrl}/webhooks/hubspot`, body, config.webhookSecrets.hubspot[0]);
+  const res = await postWebhook({ gatewayUrl }, 'hubspot', body, signed);
   return {
     status: res.status,
     retryAfter: res.headers.get('retry-after'),
@@ -110,12 +105,7 @@ test('503 + Retry-After while Temporal is down, nothing accepted; redeliveries r
     log: () => undefined,
   });
   nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  workers = await createWorkers({
-    config,
-    connection: nativeConnection,
-    activities: createActivitiesBySystem({ config, logger: silentLogger }),
-    workflowBundle: { codePath: process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE! },
-  });
+  workers = await createTestWorkers(config, nativeConnection);
   running = workers.run();
 
   // The sender retries — twice each here, concurrently — until it gets a 2xx.

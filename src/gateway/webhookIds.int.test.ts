@@ -10,7 +10,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { HttpError, temporalCallFailed } from './errors';
 import { findIntegration } from '../integrations/catalog';
 import { startRun } from '../runtime/startRun';
-import { startStack, TestStack, uniqueId } from '../../test/helpers/stack';
+import { postWebhook, uniqueId, useStack } from '../../test/helpers/stack';
 import {
   hubspotHeaders,
   standardWebhookHeaders,
@@ -18,20 +18,10 @@ import {
   type Headers,
 } from '../../test/helpers/webhookSigning';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 async function post(source: string, body: string, headers: Headers) {
-  const res = await fetch(`${stack.gatewayUrl}/webhooks/${source}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
+  const res = await postWebhook(stack, source, body, headers);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 

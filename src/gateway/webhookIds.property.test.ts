@@ -11,14 +11,12 @@
  * 2,048 bytes, a workflow id that is not valid UTF-8. webhookIds.int.test.ts checks the same limits on the
  * live dev server.
  */
-import { createServer, Server } from 'node:http';
 import { ServiceError, type Client } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import fc from 'fast-check';
 import request from 'supertest';
-import { createApp } from './app';
 import { loadConfig } from '../config';
-import { silentLogger } from '../../test/helpers/stack';
+import { useGatewayServer } from '../../test/helpers/gatewayServer';
 import {
   hubspotHeaders,
   shopifyHeaders,
@@ -92,14 +90,7 @@ function strictTemporal() {
 }
 
 const temporal = strictTemporal();
-let server: Server;
-beforeAll(async () => {
-  server = createServer(createApp({ config, client: temporal.client, logger: silentLogger }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+const server = useGatewayServer(config, temporal.client);
 
 // ---- ids of every length and character class ----
 
@@ -280,7 +271,7 @@ test('signed ids of every length and character class: 202 exactly for valid ids,
   await fc.assert(
     fc.asyncProperty(fc.oneof(...Object.values(deliveries)), async (d) => {
       temporal.calls.length = 0;
-      const res = await request(server)
+      const res = await request(server())
         .post(`/webhooks/${d.source}`)
         .timeout(5000)
         .set({ ...d.headers, 'content-type': 'application/json' })
@@ -315,7 +306,7 @@ test('the issue: a signed HubSpot event whose objectId is 1,000+ characters → 
   const body = JSON.stringify([
     { eventId: 1, objectId: '9'.repeat(1_000), occurredAt: Date.now(), subscriptionType: 'contact.creation' },
   ]);
-  const res = await request(server)
+  const res = await request(server())
     .post('/webhooks/hubspot')
     .set(hubspotHeaders(`${PUBLIC_URL}/webhooks/hubspot`, body, config.webhookSecrets.hubspot[0]))
     .send(body);
@@ -364,7 +355,7 @@ test('the longest ids accepted still make workflow ids Temporal accepts', async 
       d.source === 'shipbob'
         ? standardWebhookHeaders(d.body, config.webhookSecrets.shipbob)
         : stripeHeaders(d.body, config.webhookSecrets.stripe);
-    const res = await request(server)
+    const res = await request(server())
       .post(`/webhooks/${d.source}`)
       .set({ ...headers, 'content-type': 'application/json' })
       .send(d.body);

@@ -7,21 +7,13 @@
  * route — with workflows started only for 202 answers.
  */
 import { createHmac } from 'node:crypto';
-import { createServer, Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import fc from 'fast-check';
 import request from 'supertest';
-import { createApp } from './app';
 import { signHubspotV3 } from '../systems/hubspot/signature';
-import { Config, loadConfig } from '../config';
-import { silentLogger } from '../../test/helpers/stack';
-import {
-  shopifyHeaders,
-  slackHeaders,
-  standardWebhookHeaders,
-  stripeHeaders,
-  zendeskHeaders,
-} from '../../test/helpers/webhookSigning';
+import { Config, loadConfig, WEBHOOK_SOURCE_NAMES } from '../config';
+import { useGatewayServer } from '../../test/helpers/gatewayServer';
+import * as signing from '../../test/helpers/webhookSigning';
 
 const PUBLIC_URL = 'https://hooks.example.com';
 const config = loadConfig({
@@ -31,17 +23,6 @@ const config = loadConfig({
   // Small, so random bodies also cross the limit (413).
   WEBHOOK_BODY_LIMIT_BYTES: '2048',
 });
-const SOURCES = [
-  'hubspot',
-  'stripe',
-  'github',
-  'shopify',
-  'slack',
-  'standard',
-  'shipbob',
-  'zendesk',
-  'generic',
-];
 
 /** Temporal stand-in: records every start/signal; anything else answers like an unreachable server. */
 function recordingClient() {
@@ -72,14 +53,7 @@ function recordingClient() {
 }
 
 const temporal = recordingClient();
-let server: Server;
-beforeAll(async () => {
-  server = createServer(createApp({ config, client: temporal.client, logger: silentLogger }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+const server = useGatewayServer(config, temporal.client);
 beforeEach(() => {
   temporal.calls.length = 0;
 });
@@ -167,8 +141,8 @@ const body = fc.oneof(
 
 // Weighted towards the webhook routes, so most requests get as far as a verifier.
 const path = fc.oneof(
-  { arbitrary: fc.constantFrom(...SOURCES).map((s) => `/webhooks/${s}`), weight: 6 },
-  { arbitrary: fc.constantFrom(...SOURCES).map((s) => `/webhooks/${s}?x=1`), weight: 1 },
+  { arbitrary: fc.constantFrom(...WEBHOOK_SOURCE_NAMES).map((s) => `/webhooks/${s}`), weight: 6 },
+  { arbitrary: fc.constantFrom(...WEBHOOK_SOURCE_NAMES).map((s) => `/webhooks/${s}?x=1`), weight: 1 },
   { arbitrary: fc.stringMatching(/^[a-z0-9%._-]{0,12}$/).map((s) => `/webhooks/${s}`), weight: 1 },
   {
     arbitrary: fc.constantFrom(
@@ -191,7 +165,7 @@ const method = fc.oneof(
 
 async function send(m: string, p: string, h: Record<string, string>, type: string | undefined, b: string) {
   // A hung request fails the property instead of the whole test run.
-  let req = request(server)[m.toLowerCase() as 'post'](p).timeout(5000);
+  let req = request(server())[m.toLowerCase() as 'post'](p).timeout(5000);
   for (const [name, value] of Object.entries(h)) req = req.set(name, value);
   if (type) req = req.set('content-type', type);
   return m === 'GET' || m === 'HEAD' ? req : req.send(b);
@@ -234,7 +208,7 @@ function signFor(source: string, payload: string, cfg: Config): Record<string, s
       return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp };
     }
     case 'stripe':
-      return stripeHeaders(payload, cfg.webhookSecrets.stripe);
+      return signing.stripeHeaders(payload, cfg.webhookSecrets.stripe);
     case 'github':
       return {
         'x-hub-signature-256': `sha256=${hmac(first('github')).digest('hex')}`,
@@ -242,14 +216,14 @@ function signFor(source: string, payload: string, cfg: Config): Record<string, s
         'x-github-delivery': 'delivery-1',
       };
     case 'shopify':
-      return shopifyHeaders(payload, first('shopify'), 'orders/create', 'webhook-1');
+      return signing.shopifyHeaders(payload, first('shopify'), 'orders/create', 'webhook-1');
     case 'slack':
-      return slackHeaders(payload, first('slack'));
+      return signing.slackHeaders(payload, first('slack'));
     case 'standard':
     case 'shipbob':
-      return standardWebhookHeaders(payload, cfg.webhookSecrets[source], new Date(), 'msg_1');
+      return signing.standardWebhookHeaders(payload, cfg.webhookSecrets[source], new Date(), 'msg_1');
     case 'zendesk':
-      return zendeskHeaders(payload, first('zendesk'));
+      return signing.zendeskHeaders(payload, first('zendesk'));
     default:
       return {
         [cfg.genericWebhook.header]: cfg.genericWebhook.prefix + hmac(first('generic')).digest('hex'),
@@ -339,7 +313,7 @@ const ENVELOPES: Record<string, fc.Arbitrary<unknown>> = {
 };
 
 test('correctly signed random bodies: 200, 202 or 400 — and workflows only behind a 202', async () => {
-  const delivery = fc.constantFrom(...SOURCES).chain((source) =>
+  const delivery = fc.constantFrom(...WEBHOOK_SOURCE_NAMES).chain((source) =>
     fc.tuple(
       fc.constant(source),
       fc.oneof(

@@ -2,12 +2,11 @@
  * Email addresses never reach a chat channel or the log store in clear: alerts and pino log lines mask
  * them to `a***@example.com` (first character and domain kept), as they redact secrets.
  */
-import { Writable } from 'node:stream';
 import { createAlertActivities } from '../systems/alerts/api';
 import { HttpClient } from './client';
 import { maskEmails } from './redact';
 import { loadConfig } from '../config';
-import { createLogger } from '../logger';
+import { capturingLogger } from '../../test/helpers/capturingLogger';
 import { json, LocalApi, startLocalApi } from '../../test/helpers/localApi';
 
 test.each([
@@ -28,18 +27,6 @@ test('masking stays linear on hostile input (no backtracking blow-up)', () => {
   maskEmails('a.'.repeat(50_000) + ('x@' + 'b.'.repeat(30)).repeat(2000));
   expect(Date.now() - started).toBeLessThan(1000);
 });
-
-/** Everything written through a real pino logger with the project's settings. */
-function capturingLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: createLogger('info', stream), lines };
-}
 
 test('log lines: an email in the message, a field, a child binding or an error stack is masked', () => {
   const { logger, lines } = capturingLogger();

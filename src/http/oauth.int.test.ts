@@ -6,32 +6,17 @@
  */
 import { orderFulfillmentWorkflowId } from '../integrations/order-fulfillment/definition';
 import type { OrderFulfillmentResult } from '../integrations/order-fulfillment/workflow';
-import { eventually, startStack, TestStack } from '../../test/helpers/stack';
+import { eventually, sandboxControl, useStack } from '../../test/helpers/stack';
 
-let stack: TestStack;
-beforeAll(async () => {
-  // Shopify's default 2 requests/s would make the Shopify reads the bottleneck; ShipBob's calls are the subject.
-  stack = await startStack({
-    env: { SHOPIFY_RATE_LIMIT_PER_SECOND: '50', SHIPBOB_RATE_LIMIT_PER_SECOND: '50' },
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+// Shopify's default 2 requests/s would make the Shopify reads the bottleneck; ShipBob's calls are the subject.
+const stack = useStack({ env: { SHOPIFY_RATE_LIMIT_PER_SECOND: '50', SHIPBOB_RATE_LIMIT_PER_SECOND: '50' } });
 
-async function sandboxControl(path: string, body: unknown = {}) {
-  const res = await fetch(`${stack.sandbox.url}/_sandbox/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.ok).toBe(true);
-  return (await res.json()) as Record<string, unknown>;
-}
+const control = (path: string, body: unknown = {}) =>
+  sandboxControl(stack, 'POST', path, body) as Promise<Record<string, unknown>>;
 
 /** Places a Shopify order through the sandbox, which sends the signed orders/create webhook. */
 async function placeOrder(): Promise<string> {
-  const body = await sandboxControl('shopify/orders', {
+  const body = await control('shopify/orders', {
     line_items: [{ sku: 'SB-MUG', title: 'Mug', quantity: 1 }],
   });
   expect((body.webhook as { status: number }).status).toBe(202);
@@ -53,9 +38,9 @@ test('one token for many calls; replaced once when the server expires it; refres
 
   // 2. ShipBob ends the token early. Cancelling the ten orders makes ten more calls: those sent with the
   //    dead token get a 401, and one new token serves them all.
-  await sandboxControl('shipbob/oauth', { expireIssuedTokens: true });
+  await control('shipbob/oauth', { expireIssuedTokens: true });
   const callsBefore = shipbobCalls().length;
-  await Promise.all(orders.map((id) => sandboxControl(`shopify/orders/${id}/cancel`)));
+  await Promise.all(orders.map((id) => control(`shopify/orders/${id}/cancel`)));
   const results = await Promise.all(
     orders.map(
       (id) =>
@@ -76,7 +61,7 @@ test('one token for many calls; replaced once when the server expires it; refres
   //    fetches a short-lived token; calls keep coming, one order at a time, until the client replaces
   //    that token shortly before it expires — without another 401.
   const rejectedBefore = shipbobCalls().filter((r) => r.status === 401).length;
-  await sandboxControl('shipbob/oauth', { expiresIn: 2, expireIssuedTokens: true });
+  await control('shipbob/oauth', { expiresIn: 2, expireIssuedTokens: true });
   const later: string[] = [];
   await eventually(
     async () => {
@@ -91,7 +76,7 @@ test('one token for many calls; replaced once when the server expires it; refres
   expect(shipbobCalls().filter((r) => r.status === 401)).toHaveLength(rejectedBefore + 1);
 
   // Leave no run waiting: cancel the later orders too.
-  await Promise.all(later.map((id) => sandboxControl(`shopify/orders/${id}/cancel`)));
+  await Promise.all(later.map((id) => control(`shopify/orders/${id}/cancel`)));
   await Promise.all(
     later.map((id) => stack.client.workflow.getHandle(orderFulfillmentWorkflowId(id)).result()),
   );

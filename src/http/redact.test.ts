@@ -2,44 +2,20 @@
  * Secrets never leave the HTTP layer: not in failure messages (which go into workflow histories, the Web
  * UI and alerts), not in serialized failures, not in log lines — even when an API echoes them back.
  */
-import { Writable } from 'node:stream';
 import { DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
 import { createAlertActivities } from '../systems/alerts/api';
 import { HttpClient } from './client';
 import { redactSecrets } from './redact';
-import { Config, loadConfig } from '../config';
-import { createLogger } from '../logger';
-import { failureOf, json, LocalApi, startLocalApi } from '../../test/helpers/localApi';
+import type { Config } from '../config';
+import { capturingLogger } from '../../test/helpers/capturingLogger';
+import { configCalling, failureOf, json, LocalApi, startLocalApi } from '../../test/helpers/localApi';
 
 const HUBSPOT_TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
 const MAILCHIMP_KEY = '0123456789abcdef0123456789abcdef-us21';
 const SHIPBOB_SECRET = 'shipbob-client-secret-9f8e7d6c';
 const ZENDESK_TOKEN = 'zendesk-api-token-a1b2c3d4e5';
 const ALERT_HOOK_PATH = '/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX';
-
-let api: LocalApi;
-let config: Config;
-let http: HttpClient;
-beforeAll(async () => {
-  api = await startLocalApi();
-  config = loadConfig({
-    SWITCHBOARD_SANDBOX: 'true',
-    LOG_LEVEL: 'silent',
-    HUBSPOT_BASE_URL: `${api.url}/hubspot`,
-    HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN,
-    MAILCHIMP_BASE_URL: `${api.url}/mailchimp`,
-    MAILCHIMP_API_KEY: MAILCHIMP_KEY,
-    SHIPBOB_BASE_URL: `${api.url}/shipbob`,
-    SHIPBOB_TOKEN_URL: `${api.url}/oauth/token`,
-    SHIPBOB_CLIENT_SECRET: SHIPBOB_SECRET,
-    ZENDESK_BASE_URL: `${api.url}/zendesk`,
-    ZENDESK_API_TOKEN: ZENDESK_TOKEN,
-    ALERT_WEBHOOK_URL: `${api.url}${ALERT_HOOK_PATH}`,
-  });
-  http = new HttpClient({ systems: config.systems });
-});
-afterAll(() => api.close());
 
 const SECRETS = [
   HUBSPOT_TOKEN,
@@ -49,6 +25,22 @@ const SECRETS = [
   ZENDESK_TOKEN,
   ALERT_HOOK_PATH,
 ];
+
+let api: LocalApi;
+let config: Config;
+let http: HttpClient;
+beforeAll(async () => {
+  api = await startLocalApi();
+  config = configCalling(api, {
+    HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN,
+    MAILCHIMP_API_KEY: MAILCHIMP_KEY,
+    SHIPBOB_CLIENT_SECRET: SHIPBOB_SECRET,
+    ZENDESK_API_TOKEN: ZENDESK_TOKEN,
+    ALERT_WEBHOOK_URL: `${api.url}${ALERT_HOOK_PATH}`,
+  });
+  http = new HttpClient({ systems: config.systems });
+});
+afterAll(() => api.close());
 
 /** Fails if any secret (or an OAuth token seen on the wire) occurs in the text. */
 function expectNoSecret(text: string, extra: string[] = []) {
@@ -61,18 +53,6 @@ function serialized(err: Error): string {
   return JSON.stringify(failure, (_k, v: unknown) =>
     v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v,
   );
-}
-
-/** Everything written through a real pino logger with the project's redaction paths. */
-function capturingLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: createLogger('info', stream), text: () => lines.join('') };
 }
 
 const anything = z.unknown();

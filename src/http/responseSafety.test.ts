@@ -11,7 +11,7 @@ import { DEFAULT_MAX_RESPONSE_BYTES, HttpClient } from './client';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { NON_RETRYABLE_ERROR_TYPES } from '../systems/index';
-import { failureOf, json, LocalApi, startLocalApi } from '../../test/helpers/localApi';
+import { configCalling, failureOf, json, LocalApi, startLocalApi } from '../../test/helpers/localApi';
 
 const LIMIT = 4096;
 const HUBSPOT_TOKEN = 'pat-na1-99999999-8888-7777-6666-555555555555';
@@ -27,16 +27,10 @@ let config: ReturnType<typeof loadConfig>;
 beforeAll(async () => {
   [api, elsewhere] = await Promise.all([startLocalApi(), startLocalApi()]);
   elsewhere.handle((_req, res) => json(res, 200, { id: '7', properties: {} }));
-  config = loadConfig({
-    SWITCHBOARD_SANDBOX: 'true',
-    LOG_LEVEL: 'silent',
-    HUBSPOT_BASE_URL: `${api.url}/hubspot`,
+  config = configCalling(api, {
     HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN,
     HUBSPOT_MAX_RESPONSE_BYTES: String(LIMIT),
-    MANDRILL_BASE_URL: `${api.url}/mandrill`,
     MANDRILL_API_KEY: MANDRILL_KEY,
-    SHIPBOB_BASE_URL: `${api.url}/shipbob`,
-    SHIPBOB_TOKEN_URL: `${api.url}/oauth/token`,
     SHIPBOB_CLIENT_SECRET: SHIPBOB_SECRET,
     ALERT_WEBHOOK_URL: `${api.url}${ALERT_HOOK_PATH}`,
   });

@@ -17,13 +17,20 @@ import {
   KEY_ID_METADATA,
   parseCodecKeyRing,
 } from './dataConverter';
-import { createWorkers, type WorkerSet } from './workers';
+import type { WorkerSet } from './workers';
 import type { Config } from '../config';
 import { createApp } from '../gateway/app';
 import { orderFulfillmentWorkflowId } from '../integrations/order-fulfillment/definition';
 import type { OrderFulfillmentResult } from '../integrations/order-fulfillment/workflow';
-import { createActivitiesBySystem } from '../systems/activities';
-import { eventually, silentLogger, startStack, temporalAddress, TestStack } from '../../test/helpers/stack';
+import {
+  createTestWorkers,
+  eventually,
+  sandboxControl,
+  silentLogger,
+  startStack,
+  temporalAddress,
+  TestStack,
+} from '../../test/helpers/stack';
 
 const oldKey = randomBytes(32);
 const newKey = randomBytes(32);
@@ -49,15 +56,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const control = async (path: string, body: unknown) => {
-  const res = await fetch(`${stack.sandbox.url}/_sandbox/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.ok).toBe(true);
-  return (await res.json()) as Record<string, unknown>;
-};
+const control = (path: string, body: unknown) =>
+  sandboxControl(stack, 'POST', path, body) as Promise<Record<string, unknown>>;
 
 /** Restarts the workers of this process with the rotated ring: the old ones drain and stop first. */
 async function rotateWorkers(): Promise<void> {
@@ -77,12 +77,7 @@ async function rotateWorkers(): Promise<void> {
     dataConverter: dataConverter(config.temporal),
   });
   rotated = { config, client, connection, native };
-  rotatedWorkers = await createWorkers({
-    config,
-    connection: native,
-    activities: createActivitiesBySystem({ config, logger: silentLogger }),
-    workflowBundle: { codePath: process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE! },
-  });
+  rotatedWorkers = await createTestWorkers(config, native);
   rotatedRunning = rotatedWorkers.run();
 }
 

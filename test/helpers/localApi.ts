@@ -4,6 +4,8 @@
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
+import { Config, loadConfig } from '../../src/config';
+import { SYSTEMS } from '../../src/systems/index';
 
 export interface ReceivedRequest {
   at: number;
@@ -58,6 +60,22 @@ export async function startLocalApi(): Promise<LocalApi> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A sandbox-mode configuration whose every system calls `api` (at `<url>/<system>`, ShipBob's OAuth2
+ * token at `<url>/oauth/token`), with `env` on top: the credentials and limits under test.
+ */
+export function configCalling(api: LocalApi, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    SWITCHBOARD_SANDBOX: 'true',
+    LOG_LEVEL: 'silent',
+    ...Object.fromEntries(
+      SYSTEMS.map((system) => [`${system.toUpperCase()}_BASE_URL`, `${api.url}/${system}`]),
+    ),
+    SHIPBOB_TOKEN_URL: `${api.url}/oauth/token`,
+    ...env,
+  });
 }
 
 /** Answers JSON with a status and headers. */

@@ -14,6 +14,7 @@ import { startSandbox, Sandbox } from '../../src/sandbox/server';
 import { freePort } from '../../src/runtime/devServer';
 import { dataConverter } from '../../src/runtime/dataConverter';
 import { createWorkers, WorkerSet } from '../../src/runtime/workers';
+import { startForFile, viewOf } from './fileScoped';
 
 export interface TestStack {
   config: Config;
@@ -62,12 +63,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     dataConverter: dataConverter(config.temporal),
   });
   const nativeConnection = await NativeConnection.connect({ address });
-  const workers = await createWorkers({
-    config,
-    connection: nativeConnection,
-    activities: createActivitiesBySystem({ config, logger: silentLogger, onCall: opts.onCall }),
-    workflowBundle: { codePath: process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE! },
-  });
+  const workers = await createTestWorkers(config, nativeConnection, opts.onCall);
   const running = opts.workers === false ? Promise.resolve() : workers.run();
   const app = createApp({ config, client, logger: silentLogger });
   const server: Server = await new Promise((resolve) => {
@@ -94,6 +90,70 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       await sandbox.close();
     },
   };
+}
+
+/** The workers `npm start` runs, on the workflow bundle from globalSetup, their activities logging nothing. */
+export function createTestWorkers(
+  config: Config,
+  connection: NativeConnection,
+  onCall?: HttpClientOptions['onCall'],
+): Promise<WorkerSet> {
+  return createWorkers({
+    config,
+    connection,
+    activities: createActivitiesBySystem({ config, logger: silentLogger, onCall }),
+    workflowBundle: { codePath: process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE! },
+  });
+}
+
+export interface UseStackOptions extends StackOptions {
+  /** Send run-failure alerts to the sandbox's incoming-webhook stand-in, where a test can read them. */
+  alertsToSandbox?: boolean;
+}
+
+export interface UsedStack extends TestStack {
+  /** Terminates a run the file leaves open on purpose (one hanging on a fault) once its tests are done. */
+  terminateAfterAll(workflowId: string): void;
+}
+
+/**
+ * The stack of a test file: started before its tests, its left-open runs terminated and the stack stopped
+ * after them. Its fields are read inside tests (they throw before the stack has started).
+ */
+export function useStack(opts: UseStackOptions = {}): UsedStack {
+  const leftRunning: string[] = [];
+  const current = startForFile(
+    'the stack',
+    async () => {
+      const stack = await startStack(opts);
+      if (opts.alertsToSandbox) stack.config.alerts.webhookUrl = stack.sandbox.alertWebhookUrl;
+      return stack;
+    },
+    async (stack) => {
+      // Nothing of this file stays open in the namespace the next test file shares.
+      for (const id of leftRunning)
+        await stack.client.workflow
+          .getHandle(id)
+          .terminate('test over')
+          .catch(() => undefined);
+      await stack.stop();
+    },
+  );
+  return viewOf(current, { terminateAfterAll: (workflowId: string) => void leftRunning.push(workflowId) });
+}
+
+/** POSTs a webhook to a gateway as `source` sends it (a JSON body with its signature headers). */
+export function postWebhook(
+  stack: Pick<TestStack, 'gatewayUrl'>,
+  source: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<Response> {
+  return fetch(`${stack.gatewayUrl}/webhooks/${source}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
 }
 
 /** Polls until `check` returns a value (not undefined) or the deadline passes: no fixed sleeps. */

@@ -51,6 +51,13 @@ export function refused(message: string, type = 'ApiRequestError'): ApplicationF
   return ApplicationFailure.nonRetryable(message, type);
 }
 
+/** A stub whose every call is refused for good with `message`. */
+export function refusing(message: string): () => Promise<never> {
+  return async () => {
+    throw refused(message);
+  };
+}
+
 try {
   Runtime.install({
     logger: new DefaultLogger('ERROR', ({ level, message, meta }) => {

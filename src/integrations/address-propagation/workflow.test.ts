@@ -1,10 +1,6 @@
 /** address-propagation's fan-out with stubbed HubSpot, Shopify and Stripe: per-target outcomes, echoes. */
-import {
-  ActivityStubs,
-  refused,
-  useWorkflowHarness,
-  WorkflowRun,
-} from '../../../test/helpers/workflowHarness';
+import { refusing, useWorkflowHarness } from '../../../test/helpers/workflowHarness';
+import type { ActivityStubs, WorkflowRun } from '../../../test/helpers/workflowHarness';
 import { addressChangedSignal, addressPropagation, AddressPropagationInput } from './workflow';
 
 const harness = useWorkflowHarness();
@@ -121,9 +117,7 @@ test('one target refusing the write is reported for that target only, and a pers
   harness.run(
     {
       ...systems({ hubspot: NEW, shopify: OLD, stripe: OLD }),
-      updateStripeCustomerAddress: async () => {
-        throw refused('postal_code invalid for GB');
-      },
+      updateStripeCustomerAddress: refusing('postal_code invalid for GB'),
     },
     async (run) => {
       const handle = await changed(run, 'hubspot', 'h1');

@@ -1,15 +1,9 @@
 /** Webhook → gateway → real Temporal dev server → worker → sandbox: what the email platform receives. */
 import { subscriberHash } from '../../systems/mailchimp/api';
 import { recordHistory } from '../../../test/helpers/histories';
-import { apiKeyHeader, eventually, startStack, TestStack, uniqueId } from '../../../test/helpers/stack';
+import { apiKeyHeader, eventually, uniqueId, useStack } from '../../../test/helpers/stack';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const listId = () => stack.config.contactSync.mailchimpListId;
 const member = (email: string) => stack.sandbox.mailchimp.lists.get(listId())?.get(subscriberHash(email));

@@ -5,15 +5,9 @@
 import { subscriberHash } from '../../systems/mailchimp/api';
 import type { ContactSyncResult } from './workflow';
 import { recordHistory } from '../../../test/helpers/histories';
-import { eventually, startStack, TestStack, uniqueId } from '../../../test/helpers/stack';
+import { eventually, uniqueId, useStack } from '../../../test/helpers/stack';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const listId = () => stack.config.contactSync.mailchimpListId;
 const member = (email: string) => stack.sandbox.mailchimp.lists.get(listId())?.get(subscriberHash(email));

@@ -1,10 +1,6 @@
 /** deal-won's branches with stubbed HubSpot, Slack and Stripe: invoice, Slack threshold, the saga. */
-import {
-  ActivityStubs,
-  refused,
-  useWorkflowHarness,
-  WorkflowRun,
-} from '../../../test/helpers/workflowHarness';
+import { refusing, useWorkflowHarness } from '../../../test/helpers/workflowHarness';
+import type { ActivityStubs, WorkflowRun } from '../../../test/helpers/workflowHarness';
 import { dealWon, DealWonInput } from './workflow';
 
 const harness = useWorkflowHarness();
@@ -113,61 +109,43 @@ test('a deal below the Slack threshold is invoiced without an announcement', () 
   }));
 
 test('a Slack failure never stops the invoice', () =>
-  harness.run(
-    {
-      ...stubs(),
-      postSlackMessage: async () => {
-        throw refused('channel_not_found');
-      },
-    },
-    async (run) => {
-      await expect(execute(run)).resolves.toMatchObject({
-        outcome: 'invoiced',
-        slack: expect.stringMatching(/^failed: .*channel_not_found/),
-      });
-    },
-  ));
+  harness.run({ ...stubs(), postSlackMessage: refusing('channel_not_found') }, async (run) => {
+    await expect(execute(run)).resolves.toMatchObject({
+      outcome: 'invoiced',
+      slack: expect.stringMatching(/^failed: .*channel_not_found/),
+    });
+  }));
 
 test('finalize failing for good: the item and draft are deleted, finance told, the deal marked failed', () =>
-  harness.run(
-    {
-      ...stubs(),
-      finalizeStripeInvoice: async () => {
-        throw refused('tax settings incomplete');
-      },
-    },
-    async (run) => {
-      const result = await execute(run);
-      expect(result).toMatchObject({
-        outcome: 'invoice_failed',
-        slack: 'posted',
-        invoiceId: 'in_1',
-        error: expect.stringContaining('tax settings incomplete'),
-        compensations: ['delete invoice item ii_1', 'delete draft invoice in_1'],
-      });
-      expect(run.argsOf('deleteStripeInvoiceItem')).toEqual([['ii_1']]);
-      expect(run.argsOf('deleteStripeDraftInvoice')).toEqual([['in_1']]);
-      const [, [financeMessage]] = run.argsOf('postSlackMessage') as [
-        unknown,
-        [{ channel: string; text: string }],
-      ];
-      expect(financeMessage.channel).toBe('#finance');
-      expect(financeMessage.text).toMatch(
-        /Invoicing failed .*tax settings incomplete.*Undone: delete invoice item/,
-      );
-      expect(run.argsOf('updateHubspotDeal')).toEqual([['7', { switchboard_invoice_status: 'failed' }]]);
-      // A business outcome handed to finance, not a broken run: no run-failure alert.
-      expect(run.names()).not.toContain('raiseRunFailureAlert');
-    },
-  ));
+  harness.run({ ...stubs(), finalizeStripeInvoice: refusing('tax settings incomplete') }, async (run) => {
+    const result = await execute(run);
+    expect(result).toMatchObject({
+      outcome: 'invoice_failed',
+      slack: 'posted',
+      invoiceId: 'in_1',
+      error: expect.stringContaining('tax settings incomplete'),
+      compensations: ['delete invoice item ii_1', 'delete draft invoice in_1'],
+    });
+    expect(run.argsOf('deleteStripeInvoiceItem')).toEqual([['ii_1']]);
+    expect(run.argsOf('deleteStripeDraftInvoice')).toEqual([['in_1']]);
+    const [, [financeMessage]] = run.argsOf('postSlackMessage') as [
+      unknown,
+      [{ channel: string; text: string }],
+    ];
+    expect(financeMessage.channel).toBe('#finance');
+    expect(financeMessage.text).toMatch(
+      /Invoicing failed .*tax settings incomplete.*Undone: delete invoice item/,
+    );
+    expect(run.argsOf('updateHubspotDeal')).toEqual([['7', { switchboard_invoice_status: 'failed' }]]);
+    // A business outcome handed to finance, not a broken run: no run-failure alert.
+    expect(run.names()).not.toContain('raiseRunFailureAlert');
+  }));
 
 test('a finalize that failed but happened all the same (answer lost): the invoice is voided, not deleted', () =>
   harness.run(
     {
       ...stubs(),
-      finalizeStripeInvoice: async () => {
-        throw refused('connection reset');
-      },
+      finalizeStripeInvoice: refusing('connection reset'),
       voidStripeInvoiceIfFinalized: async () => ({ voided: true, status: 'void' }),
     },
     async (run) => {

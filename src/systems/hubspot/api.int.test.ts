@@ -1,16 +1,9 @@
 /** Contract: the HubSpot connector against its sandbox stand-in (paths, auth, paging, error shapes). */
 import { createHubspotActivities } from './api';
-import { ConnectorSandbox, startConnectorSandbox } from '../../../test/helpers/connectorSandbox';
+import { useConnectorSandbox } from '../../../test/helpers/connectorSandbox';
 
-let env: ConnectorSandbox;
-let hubspot: ReturnType<typeof createHubspotActivities>;
-beforeAll(async () => {
-  env = await startConnectorSandbox();
-  hubspot = createHubspotActivities(env.http);
-});
-afterAll(async () => {
-  await env?.sandbox.close();
-});
+const env = useConnectorSandbox();
+const hubspot = env.activities(createHubspotActivities);
 
 test('reads a contact with the requested properties, and null once it is deleted (archived)', async () => {
   env.sandbox.hubspot.upsertContact('501', { email: 'ada@example.com', firstname: 'Ada', secret_note: 'x' });

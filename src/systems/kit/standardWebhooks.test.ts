@@ -1,8 +1,6 @@
 /** Standard Webhooks (Svix, ShipBob), signed by the reference library `standardwebhooks`. */
-import { WEBHOOK_SOURCES } from '../webhooks';
-import type { SignedRequest } from './hmac';
-import { loadConfig } from '../../config';
-import { Headers, standardWebhookHeaders, verdict } from '../../../test/helpers/webhookSigning';
+import { describeSignatureScheme } from '../../../test/helpers/signatureScheme';
+import { Headers, standardWebhookHeaders } from '../../../test/helpers/webhookSigning';
 
 const OLD = `whsec_${Buffer.from('the old standard webhooks key').toString('base64')}`;
 const NEW = `whsec_${Buffer.from('the new standard webhooks key').toString('base64')}`;
@@ -11,26 +9,13 @@ const body = JSON.stringify({
   timestamp: new Date().toISOString(),
   data: { id: 'in_1' },
 });
-const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
 
-const request = (headers: Headers, rawBody: string): SignedRequest => ({
-  method: 'POST',
-  url: 'https://hooks.example.com/webhooks/standard',
-  headers,
-  rawBody: Buffer.from(rawBody),
-});
-
-describe.each([
-  ['standard', 'STANDARD_WEBHOOK_SECRETS'],
-  ['shipbob', 'SHIPBOB_WEBHOOK_SECRETS'],
-])('the %s source', (source, variable) => {
-  const verify = (secrets: string, headers: Headers, rawBody = body) =>
-    verdict(() =>
-      WEBHOOK_SOURCES[source].verify(
-        request(headers, rawBody),
-        loadConfig({ SWITCHBOARD_SANDBOX: 'true', [variable]: secrets }),
-      ),
-    );
+describe.each(['standard', 'shipbob'] as const)('the %s source', (source) => {
+  const verify = describeSignatureScheme(source, [NEW, OLD], {
+    body,
+    tampered: body.replace('in_1', 'in_2'),
+    signAt: (secret, at) => standardWebhookHeaders(body, [secret], at),
+  });
 
   test("accepts Svix's own svix-* header names for the same scheme", () => {
     const signed = standardWebhookHeaders(body, [NEW]);
@@ -41,24 +26,10 @@ describe.each([
     expect(verify(NEW, svix)).toBe('ok');
   });
 
-  test('accepts what the reference library signs, with either secret during rotation', () => {
-    expect(verify(NEW, standardWebhookHeaders(body, [NEW]))).toBe('ok');
-    expect(verify(`${NEW},${OLD}`, standardWebhookHeaders(body, [OLD]))).toBe('ok');
-    expect(verify(`${NEW},${OLD}`, standardWebhookHeaders(body, [NEW]))).toBe('ok');
-    // A sender rolling its secret signs with both: several space-separated signatures.
+  test('a sender rolling its secret signs with both: several space-separated signatures', () => {
     const both = standardWebhookHeaders(body, [OLD, NEW]);
     expect(both['webhook-signature'].split(' ')).toHaveLength(2);
     expect(verify(NEW, both)).toBe('ok');
-  });
-
-  test('rejects a tampered body, a removed secret, and a timestamp outside 5 minutes', () => {
-    expect(verify(NEW, standardWebhookHeaders(body, [NEW]), body.replace('in_1', 'in_2'))).toBe(
-      'invalid_signature',
-    );
-    expect(verify(NEW, standardWebhookHeaders(body, [OLD]))).toBe('invalid_signature');
-    expect(verify(NEW, standardWebhookHeaders(body, [NEW], ago(301)))).toBe('stale_signature');
-    expect(verify(NEW, standardWebhookHeaders(body, [NEW], ago(-301)))).toBe('stale_signature');
-    expect(verify(NEW, standardWebhookHeaders(body, [NEW], ago(280)))).toBe('ok');
   });
 
   test('the message id is signed; missing headers and other signature versions are refused', () => {

@@ -1,25 +1,20 @@
 /** Contract: the Mailchimp connector against its sandbox stand-in. */
 import { createMailchimpActivities, subscriberHash } from './api';
-import { ConnectorSandbox, startConnectorSandbox } from '../../../test/helpers/connectorSandbox';
+import { useConnectorSandbox } from '../../../test/helpers/connectorSandbox';
 
-let env: ConnectorSandbox;
-let mailchimp: ReturnType<typeof createMailchimpActivities>;
-beforeAll(async () => {
-  env = await startConnectorSandbox();
-  mailchimp = createMailchimpActivities(env.http);
-});
-afterAll(async () => {
-  await env?.sandbox.close();
-});
+const env = useConnectorSandbox();
+const mailchimp = env.activities(createMailchimpActivities);
 
 const list = 'contract-list';
+/** An upsert that subscribes the address if it is new. */
+const subscriber = (email: string, mergeFields: Record<string, string> = {}) => ({
+  email_address: email,
+  status_if_new: 'subscribed' as const,
+  merge_fields: mergeFields,
+});
 
 test('upserts a member by subscriber hash, reads it back, tags it', async () => {
-  const member = await mailchimp.upsertMailchimpMember(list, {
-    email_address: 'ada@example.com',
-    status_if_new: 'subscribed',
-    merge_fields: { FNAME: 'Ada' },
-  });
+  const member = await mailchimp.upsertMailchimpMember(list, subscriber('ada@example.com', { FNAME: 'Ada' }));
   expect(member).toMatchObject({ id: subscriberHash('ADA@example.com'), status: 'subscribed' });
 
   await mailchimp.setMailchimpMemberTags(list, 'ada@example.com', [
@@ -34,20 +29,12 @@ test('upserts a member by subscriber hash, reads it back, tags it', async () => 
 });
 
 test('archive (DELETE) keeps the member as archived; a later upsert brings it back', async () => {
-  await mailchimp.upsertMailchimpMember(list, {
-    email_address: 'gone@example.com',
-    status_if_new: 'subscribed',
-    merge_fields: {},
-  });
+  await mailchimp.upsertMailchimpMember(list, subscriber('gone@example.com'));
   expect(await mailchimp.archiveMailchimpMember(list, 'gone@example.com')).toEqual({ archived: true });
   expect((await mailchimp.getMailchimpMember(list, 'gone@example.com'))?.status).toBe('archived');
   // Archiving again (or an address never on the list) is a 404 Mailchimp answers: counted as done.
   expect(await mailchimp.archiveMailchimpMember(list, 'gone@example.com')).toEqual({ archived: false });
-  const back = await mailchimp.upsertMailchimpMember(list, {
-    email_address: 'gone@example.com',
-    status_if_new: 'subscribed',
-    merge_fields: {},
-  });
+  const back = await mailchimp.upsertMailchimpMember(list, subscriber('gone@example.com'));
   expect(back.status).toBe('subscribed');
 });
 
@@ -58,30 +45,16 @@ test('an unsubscribed member stays unsubscribed when upserted with status_if_new
     status: 'unsubscribed',
     merge_fields: {},
   });
-  const again = await mailchimp.upsertMailchimpMember(list, {
-    email_address: 'optout@example.com',
-    status_if_new: 'subscribed',
-    merge_fields: {},
-  });
+  const again = await mailchimp.upsertMailchimpMember(list, subscriber('optout@example.com'));
   expect(again.status).toBe('unsubscribed');
 });
 
 test('permanent delete refuses a later re-import with Mailchimp’s problem body', async () => {
-  await mailchimp.upsertMailchimpMember(list, {
-    email_address: 'gdpr@example.com',
-    status_if_new: 'subscribed',
-    merge_fields: {},
-  });
+  await mailchimp.upsertMailchimpMember(list, subscriber('gdpr@example.com'));
   expect(await mailchimp.deleteMailchimpMemberPermanently(list, 'gdpr@example.com')).toEqual({
     deleted: true,
   });
-  await expect(
-    mailchimp.upsertMailchimpMember(list, {
-      email_address: 'gdpr@example.com',
-      status_if_new: 'subscribed',
-      merge_fields: {},
-    }),
-  ).rejects.toMatchObject({
+  await expect(mailchimp.upsertMailchimpMember(list, subscriber('gdpr@example.com'))).rejects.toMatchObject({
     type: 'ApiRequestError',
     nonRetryable: true,
     message: expect.stringContaining('400: Forgotten Email Not Subscribed'),
@@ -99,11 +72,7 @@ test('a wrong API key gets Mailchimp’s 401 problem, non-retryable', async () =
 });
 
 test('an email change moves the member (PATCH); an address another member has is refused, a missing one not found', async () => {
-  const input = (email: string) => ({
-    email_address: email,
-    status_if_new: 'subscribed' as const,
-    merge_fields: { FNAME: 'Ada' },
-  });
+  const input = (email: string) => subscriber(email, { FNAME: 'Ada' });
   const before = await mailchimp.upsertMailchimpMember(list, input('old.address@example.com'));
   await expect(
     mailchimp.changeMailchimpMemberEmail(list, 'Old.Address@example.com', 'new.address@example.com'),
@@ -126,11 +95,7 @@ test('an email change moves the member (PATCH); an address another member has is
 
 test('batch upsert (batch subscribe): new and existing members in one call, each refused member reported', async () => {
   const batchList = 'batch-contract-list';
-  await mailchimp.upsertMailchimpMember(batchList, {
-    email_address: 'existing@example.com',
-    status_if_new: 'subscribed',
-    merge_fields: { FNAME: 'Old' },
-  });
+  await mailchimp.upsertMailchimpMember(batchList, subscriber('existing@example.com', { FNAME: 'Old' }));
   const result = await mailchimp.batchUpsertMailchimpMembers(batchList, [
     { email_address: 'existing@example.com', status_if_new: 'subscribed', merge_fields: { FNAME: 'New' } },
     { email_address: 'fresh@example.com', status_if_new: 'subscribed', merge_fields: {} },

@@ -1,22 +1,10 @@
 /** Contract: the Mandrill (Mailchimp Transactional) connector against its stand-in (key in the body). */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createMandrillActivities, SEND_KEY_FIELD } from './api';
-import { HttpClient } from '../../http/client';
-import { Config, loadConfig } from '../../config';
-import { startSandbox, Sandbox } from '../../sandbox/server';
-import { freePort } from '../../runtime/devServer';
+import { expectRefusal, useConnectorSandbox } from '../../../test/helpers/connectorSandbox';
 
-let sandbox: Sandbox;
-let config: Config;
-let mandrill: ReturnType<typeof createMandrillActivities>;
-
-beforeAll(async () => {
-  const port = await freePort();
-  config = loadConfig({ SWITCHBOARD_SANDBOX: 'true', SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
-  sandbox = await startSandbox({ port, config });
-  mandrill = createMandrillActivities(new HttpClient({ systems: config.systems }));
-});
-afterAll(() => sandbox?.close());
+const env = useConnectorSandbox();
+const mandrill = env.activities(createMandrillActivities);
 
 test('sends a stored template with merge vars; the key travels in the body', async () => {
   const result = await mandrill.sendMandrillTemplate('satisfaction-survey', {
@@ -32,14 +20,16 @@ test('sends a stored template with merge vars; the key travels in the body', asy
   expect(result).toEqual([
     { email: 'grace@example.com', status: 'sent', reject_reason: null, _id: expect.any(String) },
   ]);
-  const [sent] = sandbox.mandrill.sentTo('grace@example.com');
+  const [sent] = env.sandbox.mandrill.sentTo('grace@example.com');
   expect(sent).toMatchObject({
     template: 'satisfaction-survey',
     subject: 'How did we do on "Parcel"?',
     tags: ['csat'],
   });
   expect(sent.html).toContain('Hi Grace');
-  const post = sandbox.recorders.mandrill.requests.find((r) => r.path === '/api/1.0/messages/send-template');
+  const post = env.sandbox.recorders.mandrill.requests.find(
+    (r) => r.path === '/api/1.0/messages/send-template',
+  );
   expect(post).toMatchObject({ method: 'POST', status: 200 });
   expect((post?.body as { key?: string }).key).toBe('md-sandbox-key');
 });
@@ -64,43 +54,34 @@ test("Mandrill's permanent errors (HTTP 500 + error struct) fail fast, not after
   expect(unknown).toMatchObject({ type: 'ApiRequestError', nonRetryable: true });
   expect((unknown as Error).message).toContain('No such template "no-such-template"');
 
-  const wrong = loadConfig({
-    SWITCHBOARD_SANDBOX: 'true',
-    SANDBOX_PORT: String(sandbox.port),
-    MANDRILL_API_KEY: 'md-wrong-key',
-  });
-  const bad = createMandrillActivities(new HttpClient({ systems: wrong.systems }));
-  const err = await bad
-    .sendMandrillMessage({ to: [{ email: 'a@example.com' }], text: 'x' })
-    .catch((e: unknown) => e);
-  expect(err).toMatchObject({ type: 'ApiRequestError', nonRetryable: true });
-  expect((err as Error).message).toContain('Invalid API key');
-  expect((err as Error).message).not.toContain('md-wrong-key');
+  const bad = createMandrillActivities(env.badHttp);
+  const send = bad.sendMandrillMessage({ to: [{ email: 'a@example.com' }], text: 'x' });
+  await expectRefusal(send, 'ApiRequestError', 'Invalid API key');
 });
 
 test('an invalid message is refused before any request', async () => {
-  const before = sandbox.recorders.mandrill.requests.length;
+  const before = env.sandbox.recorders.mandrill.requests.length;
   const err = await mandrill.sendMandrillMessage({ to: [] }).catch((e: unknown) => e);
   expect(err).toMatchObject({ type: 'InvalidInputError', nonRetryable: true });
-  expect(sandbox.recorders.mandrill.requests.length).toBe(before);
+  expect(env.sandbox.recorders.mandrill.requests.length).toBe(before);
 });
 
 test('a retried send (same activity, same key) does not email twice: the first send is found and returned', async () => {
-  const env = new MockActivityEnvironment(); // one activity of one run: its retries share the key
+  const activity = new MockActivityEnvironment(); // one activity of one run: its retries share the key
   const message = {
     from_email: 'support@example.com',
     to: [{ email: 'retry.once@example.com', name: 'Once' }],
     global_merge_vars: [{ name: 'NAME', content: 'Once' }],
   };
-  const first = (await env.run(() => mandrill.sendMandrillTemplate('satisfaction-survey', message))) as {
+  const first = (await activity.run(() => mandrill.sendMandrillTemplate('satisfaction-survey', message))) as {
     _id: string;
   }[];
-  const retried = await env.run(() => mandrill.sendMandrillTemplate('satisfaction-survey', message));
+  const retried = await activity.run(() => mandrill.sendMandrillTemplate('satisfaction-survey', message));
   expect(retried).toEqual([
     { email: 'retry.once@example.com', status: 'sent', reject_reason: null, _id: first[0]._id },
   ]);
-  expect(sandbox.mandrill.sentTo('retry.once@example.com')).toHaveLength(1);
-  expect(sandbox.mandrill.sentTo('retry.once@example.com')[0].metadata[SEND_KEY_FIELD]).toMatch(
+  expect(env.sandbox.mandrill.sentTo('retry.once@example.com')).toHaveLength(1);
+  expect(env.sandbox.mandrill.sentTo('retry.once@example.com')[0].metadata[SEND_KEY_FIELD]).toMatch(
     /^[0-9a-f]{40}$/,
   );
 });

@@ -1,31 +1,21 @@
 /** Contract: the ShipBob connector against the ShipBob stand-in (OAuth2 client credentials, API 1.0 orders). */
-import { createServer, Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { createShipbobActivities } from './api';
 import type { ShipbobOrderInput } from './schemas';
 import { HttpClient } from '../../http/client';
-import { Config, loadConfig } from '../../config';
-import { startSandbox, Sandbox } from '../../sandbox/server';
-import { freePort } from '../../runtime/devServer';
+import { catchWebhooks, expectRefusal, useConnectorSandbox } from '../../../test/helpers/connectorSandbox';
 
-let sandbox: Sandbox;
-let config: Config;
+const env = useConnectorSandbox();
 let http: HttpClient;
 let shipbob: ReturnType<typeof createShipbobActivities>;
-const channel = () => config.orderFulfillment.shipbobChannelId;
+const channel = () => env.config.orderFulfillment.shipbobChannelId;
 
-beforeAll(async () => {
-  const port = await freePort();
-  config = loadConfig({ SWITCHBOARD_SANDBOX: 'true', SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
-  sandbox = await startSandbox({ port, config });
-});
 beforeEach(() => {
   // A fresh client per test: its token cache starts empty, so grants are counted per test.
-  http = new HttpClient({ systems: config.systems });
+  http = new HttpClient({ systems: env.config.systems });
   shipbob = createShipbobActivities(http);
-  sandbox.shipbob.tokenExpiresInSeconds = 3600;
+  env.sandbox.shipbob.tokenExpiresInSeconds = 3600;
 });
-afterAll(() => sandbox?.close());
 
 let ref = 0;
 const orderInput = (): ShipbobOrderInput => ({
@@ -55,7 +45,7 @@ test('creates an order once per reference id, reads it back, and finds it by ref
   const again = await shipbob.createShipbobOrder(channel(), input);
   expect(again.id).toBe(created.id);
   expect(
-    [...sandbox.shipbob.orders.values()].filter((o) => o.reference_id === input.reference_id),
+    [...env.sandbox.shipbob.orders.values()].filter((o) => o.reference_id === input.reference_id),
   ).toHaveLength(1);
 
   await expect(shipbob.getShipbobOrder(created.id)).resolves.toMatchObject({ id: created.id });
@@ -63,22 +53,24 @@ test('creates an order once per reference id, reads it back, and finds it by ref
     id: created.id,
   });
   await expect(shipbob.getShipbobOrder(1)).resolves.toBeNull();
-  const post = sandbox.recorders.shipbob.requests.find((r) => r.method === 'POST' && r.path === '/1.0/order');
+  const post = env.sandbox.recorders.shipbob.requests.find(
+    (r) => r.method === 'POST' && r.path === '/1.0/order',
+  );
   expect(post).toMatchObject({ authorized: true, status: 201 });
 });
 
 test('one OAuth2 token serves many calls; an expired token is replaced once', async () => {
-  const before = sandbox.shipbob.tokenGrants;
+  const before = env.sandbox.shipbob.tokenGrants;
   const orders = await Promise.all(
     Array.from({ length: 5 }, () => shipbob.createShipbobOrder(channel(), orderInput())),
   );
   await Promise.all(orders.map((o) => shipbob.getShipbobOrder(o.id)));
-  expect(sandbox.shipbob.tokenGrants - before).toBe(1);
+  expect(env.sandbox.shipbob.tokenGrants - before).toBe(1);
 
   // The server expires every token it issued: the next call gets a 401, fetches one new token, succeeds.
-  sandbox.shipbob.expireIssuedTokens();
+  env.sandbox.shipbob.expireIssuedTokens();
   await Promise.all(orders.map((o) => shipbob.getShipbobOrder(o.id)));
-  expect(sandbox.shipbob.tokenGrants - before).toBe(2);
+  expect(env.sandbox.shipbob.tokenGrants - before).toBe(2);
   expect(http.tokenProvider('shipbob')?.fetches).toBe(2);
 });
 
@@ -86,17 +78,19 @@ test('a short-lived token is kept for most of its life, not fetched again for ev
   // The refresh margin is 30 s or a fifth of the token's life, whichever is shorter: a 30-second token
   // serves calls for 24 s (replacing it before expiry is covered by src/http/auth.test.ts and
   // src/http/oauth.int.test.ts).
-  await fetch(`${sandbox.url}/_sandbox/shipbob/oauth`, {
+  await fetch(`${env.sandbox.url}/_sandbox/shipbob/oauth`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ expiresIn: 30 }),
   });
-  const before = sandbox.shipbob.tokenGrants;
-  const rejected = () => sandbox.recorders.shipbob.requests.filter((r) => r.status === 401).length;
+  const before = env.sandbox.shipbob.tokenGrants;
+  const rejected = () => env.sandbox.recorders.shipbob.requests.filter((r) => r.status === 401).length;
   const rejectedBefore = rejected();
   const order = await shipbob.createShipbobOrder(channel(), orderInput()); // find by reference + create
   await shipbob.getShipbobOrder(order.id);
-  const state = (await (await fetch(`${sandbox.url}/_sandbox/shipbob/oauth`)).json()) as { grants: number };
+  const state = (await (await fetch(`${env.sandbox.url}/_sandbox/shipbob/oauth`)).json()) as {
+    grants: number;
+  };
   expect(state.grants - before).toBe(1);
   expect(rejected()).toBe(rejectedBefore);
 });
@@ -104,11 +98,11 @@ test('a short-lived token is kept for most of its life, not fetched again for ev
 test('cancels an unshipped order; a shipped one reports that it cannot be called back', async () => {
   const open = await shipbob.createShipbobOrder(channel(), orderInput());
   await expect(shipbob.cancelShipbobOrder(open.id)).resolves.toEqual({ cancelled: true, status: 'Success' });
-  expect(sandbox.shipbob.orders.get(open.id)?.status).toBe('Cancelled');
+  expect(env.sandbox.shipbob.orders.get(open.id)?.status).toBe('Cancelled');
 
   const shipped = await shipbob.createShipbobOrder(channel(), orderInput());
-  sandbox.setGatewayUrl('http://127.0.0.1:9'); // nobody listens: the webhook is not the point here
-  await sandbox.shipbob.shipOrder(shipped.id).catch(() => undefined);
+  env.sandbox.setGatewayUrl('http://127.0.0.1:9'); // nobody listens: the webhook is not the point here
+  await env.sandbox.shipbob.shipOrder(shipped.id).catch(() => undefined);
   await expect(shipbob.cancelShipbobOrder(shipped.id)).resolves.toEqual({
     cancelled: false,
     status: 'Failure',
@@ -127,41 +121,23 @@ test("a wrong channel is a non-retryable error carrying ShipBob's validation pro
 });
 
 test('wrong client credentials are a configuration error, without the secret', async () => {
-  const wrong = loadConfig({
-    SWITCHBOARD_SANDBOX: 'true',
-    SANDBOX_PORT: String(sandbox.port),
-    SHIPBOB_CLIENT_SECRET: 'not-the-secret',
-  });
-  const bad = createShipbobActivities(new HttpClient({ systems: wrong.systems }));
-  const err = await bad.getShipbobOrder(1).catch((e: unknown) => e);
-  expect(err).toMatchObject({ type: 'ConfigError', nonRetryable: true });
-  expect((err as Error).message).toMatch(/invalid_client/);
-  expect((err as Error).message).not.toContain('not-the-secret');
+  const bad = createShipbobActivities(env.badHttp);
+  await expectRefusal(bad.getShipbobOrder(1), 'ConfigError', /invalid_client/);
 });
 
 test('shipping sends order.shipped signed with the Standard Webhooks scheme', async () => {
-  const received: { headers: Record<string, string>; body: string }[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ headers: req.headers as Record<string, string>, body });
-      res.writeHead(202, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  sandbox.setGatewayUrl(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+  const hooks = await catchWebhooks(env.sandbox, 202);
   try {
     const input = orderInput();
     const order = await shipbob.createShipbobOrder(channel(), input);
-    const reply = await fetch(`${sandbox.url}/_sandbox/shipbob/ship`, {
+    const reply = await fetch(`${env.sandbox.url}/_sandbox/shipbob/ship`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ referenceId: input.reference_id, trackingNumber: 'TRACK123', carrier: 'UPS' }),
     });
     expect(reply.status).toBe(200);
-    const [{ headers, body }] = received;
-    const verified = new Webhook(config.webhookSecrets.shipbob[0]).verify(body, {
+    const [{ headers, body }] = hooks.received();
+    const verified = new Webhook(env.config.webhookSecrets.shipbob[0]).verify(body, {
       'webhook-id': headers['webhook-id'],
       'webhook-timestamp': headers['webhook-timestamp'],
       'webhook-signature': headers['webhook-signature'],
@@ -176,6 +152,6 @@ test('shipping sends order.shipped signed with the Standard Webhooks scheme', as
       },
     });
   } finally {
-    server.close();
+    await hooks.close();
   }
 });

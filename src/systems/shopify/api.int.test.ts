@@ -1,25 +1,13 @@
 /** Contract: the Shopify connector against the Shopify stand-in (real paths, token header, error shapes). */
-import { ApplicationFailure } from '@temporalio/common';
+import { createHmac } from 'node:crypto';
 import { createShopifyActivities } from './api';
-import { HttpClient } from '../../http/client';
-import { Config, loadConfig } from '../../config';
-import { startSandbox, Sandbox } from '../../sandbox/server';
-import { freePort } from '../../runtime/devServer';
+import { catchWebhooks, expectRefusal, useConnectorSandbox } from '../../../test/helpers/connectorSandbox';
 
-let sandbox: Sandbox;
-let config: Config;
-let shopify: ReturnType<typeof createShopifyActivities>;
-
-beforeAll(async () => {
-  const port = await freePort();
-  config = loadConfig({ SWITCHBOARD_SANDBOX: 'true', SANDBOX_PORT: String(port), LOG_LEVEL: 'silent' });
-  sandbox = await startSandbox({ port, config });
-  shopify = createShopifyActivities(new HttpClient({ systems: config.systems }));
-});
-afterAll(() => sandbox?.close());
+const env = useConnectorSandbox();
+const shopify = env.activities(createShopifyActivities);
 
 test('reads an order with its line items and shipping address', async () => {
-  const placed = sandbox.shopify.createOrder({
+  const placed = env.sandbox.shopify.createOrder({
     email: 'grace@example.com',
     line_items: [{ sku: 'MUG-1', title: 'Mug', quantity: 2 }],
   });
@@ -31,7 +19,7 @@ test('reads an order with its line items and shipping address', async () => {
     line_items: [{ sku: 'MUG-1', quantity: 2 }],
     shipping_address: { city: 'Springfield', country_code: 'US' },
   });
-  const get = sandbox.recorders.shopify.requests.find((r) => r.path === `/orders/${placed.id}.json`);
+  const get = env.sandbox.recorders.shopify.requests.find((r) => r.path === `/orders/${placed.id}.json`);
   expect(get).toMatchObject({ method: 'GET', authorized: true, status: 200 });
 });
 
@@ -40,7 +28,7 @@ test('an order the shop does not have is null, not an error', async () => {
 });
 
 test('fulfills the open fulfillment orders with the tracking number, once', async () => {
-  const placed = sandbox.shopify.createOrder();
+  const placed = env.sandbox.shopify.createOrder();
   const [fo] = await shopify.listShopifyFulfillmentOrders(placed.id);
   expect(fo).toMatchObject({ order_id: placed.id, status: 'open' });
 
@@ -53,9 +41,9 @@ test('fulfills the open fulfillment orders with the tracking number, once', asyn
   // A retry after a lost response finds the earlier fulfillment instead of failing on a closed order.
   const again = await shopify.fulfillShopifyOrder(placed.id, tracking);
   expect(again).toMatchObject({ outcome: 'existing', fulfillment: { id: first.fulfillment!.id } });
-  expect(sandbox.shopify.fulfillments.get(placed.id)).toHaveLength(1);
-  expect(sandbox.shopify.orders.get(placed.id)?.fulfillment_status).toBe('fulfilled');
-  const post = sandbox.recorders.shopify.requests.find((r) => r.path === '/fulfillments.json');
+  expect(env.sandbox.shopify.fulfillments.get(placed.id)).toHaveLength(1);
+  expect(env.sandbox.shopify.orders.get(placed.id)?.fulfillment_status).toBe('fulfilled');
+  const post = env.sandbox.recorders.shopify.requests.find((r) => r.path === '/fulfillments.json');
   expect(post?.body).toEqual({
     fulfillment: {
       line_items_by_fulfillment_order: [{ fulfillment_order_id: fo.id }],
@@ -66,15 +54,15 @@ test('fulfills the open fulfillment orders with the tracking number, once', asyn
 });
 
 test('a cancelled order has nothing to fulfill', async () => {
-  const placed = sandbox.shopify.createOrder();
-  sandbox.shopify.cancelOrder(placed.id);
+  const placed = env.sandbox.shopify.createOrder();
+  env.sandbox.shopify.cancelOrder(placed.id);
   await expect(shopify.fulfillShopifyOrder(placed.id, { number: 'X1' })).resolves.toEqual({
     outcome: 'nothing-to-fulfill',
   });
 });
 
 test("updates the customer's default address in place", async () => {
-  const customer = sandbox.shopify.createCustomer({
+  const customer = env.sandbox.shopify.createCustomer({
     email: 'ada@example.com',
     address: { address1: '1 Old Road', city: 'London', country_code: 'GB', zip: 'N1' },
   });
@@ -93,47 +81,27 @@ test("updates the customer's default address in place", async () => {
 });
 
 test("a wrong access token fails fast with Shopify's own message", async () => {
-  const wrong = loadConfig({
-    SWITCHBOARD_SANDBOX: 'true',
-    SANDBOX_PORT: String(sandbox.port),
-    SHOPIFY_ACCESS_TOKEN: 'shpat_wrong',
-  });
-  const bad = createShopifyActivities(new HttpClient({ systems: wrong.systems }));
-  const err = await bad.getShopifyOrder(1).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  expect(err).toMatchObject({ type: 'ApiRequestError', nonRetryable: true });
-  expect((err as Error).message).toContain('401: [API] Invalid API key or access token');
-  expect((err as Error).message).not.toContain('shpat_wrong');
+  await expectRefusal(
+    createShopifyActivities(env.badHttp).getShopifyOrder(1),
+    'ApiRequestError',
+    '401: [API] Invalid API key or access token',
+  );
 });
 
 test('signs webhooks like Shopify: base64 HMAC-SHA256 of the raw body with the topic headers', async () => {
-  const received: { headers: Record<string, string>; body: string }[] = [];
-  const { createServer } = await import('node:http');
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ headers: req.headers as Record<string, string>, body });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const previous = sandbox.gatewayUrl();
-  sandbox.setGatewayUrl(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+  const hooks = await catchWebhooks(env.sandbox, 200);
   try {
-    const order = sandbox.shopify.createOrder();
-    await sandbox.shopify.sendWebhook('orders/create', order);
-    const [{ headers, body }] = received;
-    const { createHmac } = await import('node:crypto');
+    const order = env.sandbox.shopify.createOrder();
+    await env.sandbox.shopify.sendWebhook('orders/create', order);
+    const [{ headers, body }] = hooks.received();
     expect(headers['x-shopify-topic']).toBe('orders/create');
     expect(headers['x-shopify-hmac-sha256']).toBe(
-      createHmac('sha256', config.webhookSecrets.shopify[0]).update(body).digest('base64'),
+      createHmac('sha256', env.config.webhookSecrets.shopify[0]).update(body).digest('base64'),
     );
     expect(headers['x-shopify-webhook-id']).toMatch(/[0-9a-f-]{36}/);
     expect(headers['x-shopify-shop-domain']).toMatch(/\.myshopify\.com$/);
     expect(JSON.parse(body)).toMatchObject({ id: order.id });
   } finally {
-    sandbox.setGatewayUrl(previous ?? '');
-    server.close();
+    await hooks.close();
   }
 });

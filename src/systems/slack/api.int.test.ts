@@ -1,17 +1,10 @@
 /** Contract: the Slack connector against its sandbox stand-in (ok:false errors, 429 Retry-After). */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createSlackActivities, POST_EVENT_TYPE, POST_KEY_FIELD } from './api';
-import { ConnectorSandbox, startConnectorSandbox } from '../../../test/helpers/connectorSandbox';
+import { useConnectorSandbox } from '../../../test/helpers/connectorSandbox';
 
-let env: ConnectorSandbox;
-let slack: ReturnType<typeof createSlackActivities>;
-beforeAll(async () => {
-  env = await startConnectorSandbox();
-  slack = createSlackActivities(env.http);
-});
-afterAll(async () => {
-  await env?.sandbox.close();
-});
+const env = useConnectorSandbox();
+const slack = env.activities(createSlackActivities);
 
 test('posts a message by channel name; the stand-in records it under the channel id', async () => {
   const posted = await slack.postSlackMessage({ channel: '#sales', text: 'Deal won: *Big one*' });

@@ -1,16 +1,13 @@
 /** Contract: the Stripe connector against its sandbox stand-in (form bodies, Idempotency-Key, error shape). */
 import { createStripeActivities } from './api';
-import { ConnectorSandbox, startConnectorSandbox } from '../../../test/helpers/connectorSandbox';
+import { useConnectorSandbox } from '../../../test/helpers/connectorSandbox';
 
-let env: ConnectorSandbox;
-let stripe: ReturnType<typeof createStripeActivities>;
-beforeAll(async () => {
-  env = await startConnectorSandbox();
-  stripe = createStripeActivities(env.http);
-});
-afterAll(async () => {
-  await env?.sandbox.close();
-});
+const env = useConnectorSandbox();
+const stripe = env.activities(createStripeActivities);
+
+/** A draft invoice in USD for the customer, due in `daysUntilDue` days, created under `key`. */
+const draftFor = (customer: { id: string }, key: string, daysUntilDue: number) =>
+  stripe.createStripeDraftInvoice({ customer: customer.id, currency: 'usd', daysUntilDue }, key);
 
 test('customer upsert by email: created once, then found and updated', async () => {
   const first = await stripe.upsertStripeCustomer(
@@ -35,14 +32,8 @@ test('customer upsert by email: created once, then found and updated', async () 
 
 test('draft invoice → item attached → finalize; the same key replays the same invoice', async () => {
   const customer = await stripe.upsertStripeCustomer({ email: 'inv@example.com', metadata: {} }, 'k-inv-c');
-  const draft = await stripe.createStripeDraftInvoice(
-    { customer: customer.id, currency: 'usd', daysUntilDue: 30 },
-    'k-inv',
-  );
-  const replay = await stripe.createStripeDraftInvoice(
-    { customer: customer.id, currency: 'usd', daysUntilDue: 30 },
-    'k-inv',
-  );
+  const draft = await draftFor(customer, 'k-inv', 30);
+  const replay = await draftFor(customer, 'k-inv', 30);
   expect(replay.id).toBe(draft.id);
   expect(env.sandbox.stripe.invoices.size).toBe(1);
 
@@ -64,10 +55,7 @@ test('draft invoice → item attached → finalize; the same key replays the sam
 
 test('a key reused with other parameters is refused with Stripe’s idempotency_error', async () => {
   const customer = await stripe.upsertStripeCustomer({ email: 'idem@example.com', metadata: {} }, 'k-idem-c');
-  await stripe.createStripeDraftInvoice(
-    { customer: customer.id, currency: 'usd', daysUntilDue: 30 },
-    'k-idem',
-  );
+  await draftFor(customer, 'k-idem', 30);
   await expect(
     stripe.createStripeDraftInvoice({ customer: customer.id, currency: 'eur', daysUntilDue: 30 }, 'k-idem'),
   ).rejects.toMatchObject({
@@ -79,10 +67,7 @@ test('a key reused with other parameters is refused with Stripe’s idempotency_
 
 test('compensations: delete a draft with its items; void an open invoice', async () => {
   const customer = await stripe.upsertStripeCustomer({ email: 'comp@example.com', metadata: {} }, 'k-comp-c');
-  const draft = await stripe.createStripeDraftInvoice(
-    { customer: customer.id, currency: 'usd', daysUntilDue: 7 },
-    'k-comp-d',
-  );
+  const draft = await draftFor(customer, 'k-comp-d', 7);
   const item = await stripe.createStripeInvoiceItem(
     customer.id,
     draft.id,
@@ -93,10 +78,7 @@ test('compensations: delete a draft with its items; void an open invoice', async
   expect(await stripe.deleteStripeDraftInvoice(draft.id)).toEqual({ deleted: true });
   expect(await stripe.deleteStripeDraftInvoice(draft.id)).toEqual({ deleted: false });
 
-  const other = await stripe.createStripeDraftInvoice(
-    { customer: customer.id, currency: 'usd', daysUntilDue: 7 },
-    'k-comp-d2',
-  );
+  const other = await draftFor(customer, 'k-comp-d2', 7);
   await stripe.finalizeStripeInvoice(other.id, 'k-comp-f2');
   await expect(stripe.deleteStripeDraftInvoice(other.id)).rejects.toMatchObject({
     message: expect.stringContaining('You can only delete draft invoices'),
@@ -106,10 +88,7 @@ test('compensations: delete a draft with its items; void an open invoice', async
 
 test('injected permanent failures carry Stripe’s error body and are non-retryable', async () => {
   const customer = await stripe.upsertStripeCustomer({ email: 'fail@example.com', metadata: {} }, 'k-fail-c');
-  const draft = await stripe.createStripeDraftInvoice(
-    { customer: customer.id, currency: 'usd', daysUntilDue: 7 },
-    'k-fail-d',
-  );
+  const draft = await draftFor(customer, 'k-fail-d', 7);
   const res = await fetch(`${env.sandbox.url}/_sandbox/stripe/fail-invoicing`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
