@@ -10,8 +10,7 @@ import type {
 } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import type { SimplePublicObjectInput as DealInput } from '@hubspot/api-client/lib/codegen/crm/deals';
 import { z } from 'zod';
-import { HttpClient } from '../../http/client';
-import { loadConfig } from '../../config';
+import { capturingHttp } from '../../../test/helpers/capturingHttp';
 import { createHubspotActivities } from './api';
 import { type HubspotSearchRequest, hubspotSearchRequestSchema } from './schemas';
 
@@ -42,20 +41,12 @@ void [searchType, contactWrite, dealWrite];
 
 /** The bodies the connector sends, captured from a stand-in fetch. */
 function capturingClient() {
-  const bodies: { method: string; path: string; body: unknown }[] = [];
-  const config = loadConfig({ SWITCHBOARD_SANDBOX: 'true', LOG_LEVEL: 'silent' });
-  const fetchImpl: typeof fetch = async (url, init) => {
-    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    bodies.push({ method: init?.method ?? 'GET', path: new URL(String(url)).pathname, body });
-    const answer = String(url).includes('/search')
+  const { bodies, http } = capturingHttp((url) => ({
+    json: url.includes('/search')
       ? { total: 0, results: [] }
-      : { id: '1', properties: {}, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' };
-    return new Response(JSON.stringify(answer), {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    });
-  };
-  return { bodies, hubspot: createHubspotActivities(new HttpClient({ systems: config.systems, fetchImpl })) };
+      : { id: '1', properties: {}, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' },
+  }));
+  return { bodies, hubspot: createHubspotActivities(http) };
 }
 
 test('what the connector sends is what HubSpot’s SDK models describe', async () => {

@@ -6,8 +6,7 @@
  */
 import type { Body, lists } from '@mailchimp/mailchimp_marketing';
 import { z } from 'zod';
-import { HttpClient } from '../../http/client';
-import { loadConfig } from '../../config';
+import { capturingHttp } from '../../../test/helpers/capturingHttp';
 import { createMailchimpActivities } from './api';
 import { type MailchimpMemberInput, mailchimpMemberInputSchema, mailchimpMemberTagsSchema } from './schemas';
 
@@ -46,28 +45,21 @@ void [upsert, batch, emailChange, tags];
 
 /** The bodies the connector sends, captured from a stand-in fetch that answers like Mailchimp. */
 function capturingClient() {
-  const bodies: { method: string; path: string; body: unknown }[] = [];
-  const config = loadConfig({ SWITCHBOARD_SANDBOX: 'true', LOG_LEVEL: 'silent' });
-  const fetchImpl: typeof fetch = async (url, init) => {
-    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    bodies.push({ method: init?.method ?? 'GET', path: new URL(String(url)).pathname, body });
-    if (String(url).endsWith('/tags')) return new Response(null, { status: 204 });
-    const answer = String(url).endsWith('/lists/list1')
-      ? {
+  const { bodies, http } = capturingHttp((url) => {
+    if (url.endsWith('/tags')) return { status: 204 };
+    if (url.endsWith('/lists/list1'))
+      return {
+        json: {
           new_members: [],
           updated_members: [],
           errors: [],
           total_created: 0,
           total_updated: 0,
           error_count: 0,
-        }
-      : { id: 'h', email_address: 'ada@example.com', status: 'subscribed' };
-    return new Response(JSON.stringify(answer), {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    });
-  };
-  const http = new HttpClient({ systems: config.systems, fetchImpl });
+        },
+      };
+    return { json: { id: 'h', email_address: 'ada@example.com', status: 'subscribed' } };
+  });
   return { bodies, mailchimp: createMailchimpActivities(http) };
 }
 
