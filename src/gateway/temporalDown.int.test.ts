@@ -14,7 +14,7 @@ import { createClient } from '../runtime/connection';
 import { DevServer, freePort, startDevServer } from '../runtime/devServer';
 import type { WorkerSet } from '../runtime/workers';
 import { createTestWorkers, eventually, postWebhook, silentLogger, uniqueId } from '../../test/helpers/stack';
-import { hubspotHeaders } from '../../test/helpers/webhookSigning';
+import { hubspotContactCreatedBody, hubspotHeaders } from '../../test/helpers/webhookSigning';
 
 let config: Config;
 let sandbox: Sandbox;
@@ -77,15 +77,7 @@ test('503 + Retry-After while Temporal is down, nothing accepted; redeliveries r
   const contacts = [uniqueId(), uniqueId(), uniqueId()].map((id, i) => {
     const email = `outage.${id}@example.com`;
     sandbox.hubspot.upsertContact(id, { email, firstname: `Outage${i}` });
-    const body = JSON.stringify([
-      {
-        eventId: Number(id),
-        subscriptionType: 'contact.creation',
-        objectId: Number(id),
-        occurredAt: Date.now(),
-        portalId: 62515,
-      },
-    ]);
+    const body = hubspotContactCreatedBody(id);
     return { id, email, body, workflowId: `contact-sync/hubspot/contact-${id}` };
   });
 

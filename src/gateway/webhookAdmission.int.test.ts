@@ -18,7 +18,7 @@ import { Config, loadConfig } from '../config';
 import { dataConverter } from '../runtime/dataConverter';
 import { createApp } from './app';
 import { eventually, silentLogger, temporalAddress, testNamespace, uniqueId } from '../../test/helpers/stack';
-import { hubspotHeaders } from '../../test/helpers/webhookSigning';
+import { hubspotContactCreatedBody, hubspotHeaders } from '../../test/helpers/webhookSigning';
 
 let config: Config;
 let connection: Connection;
@@ -84,15 +84,7 @@ function contactCreated() {
   const id = uniqueId();
   const workflowId = `contact-sync/hubspot/contact-${id}`;
   started.push(workflowId);
-  const body = JSON.stringify([
-    {
-      eventId: Number(id),
-      subscriptionType: 'contact.creation',
-      objectId: Number(id),
-      occurredAt: Date.now(),
-      portalId: 62515,
-    },
-  ]);
+  const body = hubspotContactCreatedBody(id);
   return { workflowId, body };
 }
 

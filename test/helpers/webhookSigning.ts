@@ -131,3 +131,16 @@ export function verdict(verify: () => void): string {
     return (err as { code?: string }).code ?? String(err);
   }
 }
+
+/** The body HubSpot posts when a contact is created: one `contact.creation` event, the id as its eventId. */
+export function hubspotContactCreatedBody(id: string, portalId = 62515): string {
+  return JSON.stringify([
+    {
+      eventId: Number(id),
+      subscriptionType: 'contact.creation',
+      objectId: Number(id),
+      occurredAt: Date.now(),
+      portalId,
+    },
+  ]);
+}
