@@ -28,6 +28,13 @@ const needed = (from: string) =>
     ? path.basename(from) !== 'histories'
     : /^(index|activities|settings|webhooks|catalog)\.ts$/.test(path.basename(from)));
 
+/**
+ * The id the planning tests scaffold: one nobody picks, so the README's own `npm run new-integration --
+ * probe-sync …` in this checkout does not make them refuse it as an existing folder.
+ */
+const NEW_ID = 'zz-scaffold-test-probe';
+const NEW_ID_CAMEL = 'zzScaffoldTestProbe';
+
 let root: string;
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'switchboard-scaffold-'));
@@ -234,13 +241,13 @@ describe('new-integration', () => {
   });
 
   test('an unknown --from names the senders it knows', () => {
-    expect(refusal(() => planIntegration('probe-sync', 'nosuch', 'slack', root))).toMatch(
+    expect(refusal(() => planIntegration(NEW_ID, 'nosuch', 'slack', root))).toMatch(
       /^--from nosuch: not a webhook sender Switchboard knows; one of hubspot, stripe, github, .*npm run new-system/,
     );
   });
 
   test('an unknown --to names the targets it can scaffold', () => {
-    expect(refusal(() => planIntegration('probe-sync', 'hubspot', 'mailchimp', root))).toMatch(
+    expect(refusal(() => planIntegration(NEW_ID, 'hubspot', 'mailchimp', root))).toMatch(
       /^--to mailchimp: no scaffold for that target; one of slack/,
     );
   });
@@ -255,25 +262,27 @@ describe('new-integration', () => {
     edit('src/integrations/catalog.ts', (t) =>
       t.replace('export const INTEGRATIONS = {', 'export const ALL = {'),
     );
-    expect(refusal(() => planIntegration('probe-sync', 'hubspot', 'slack', root))).toMatch(
+    expect(refusal(() => planIntegration(NEW_ID, 'hubspot', 'slack', root))).toMatch(
       /^src\/integrations\/catalog\.ts no longer has the INTEGRATIONS registry/,
     );
   });
 
   test('a plan computes the folder and one catalog line, and writes nothing', () => {
     const before = snapshot();
-    const plan = planIntegration('probe-sync', 'github', 'slack', root);
-    expect(Object.keys(plan.files).sort()).toEqual([
-      'definition.ts',
-      'index.ts',
-      'mapping.ts',
-      'probe-sync.int.test.ts',
-      'settings.ts',
-      'workflow.test.ts',
-      'workflow.ts',
-    ]);
-    expect(plan.catalog).toContain("import * as probeSync from './probe-sync';");
-    expect(plan.catalog).toMatch(/\n {2}probeSync,\n\};/);
+    const plan = planIntegration(NEW_ID, 'github', 'slack', root);
+    expect(Object.keys(plan.files).sort()).toEqual(
+      [
+        'definition.ts',
+        'index.ts',
+        'mapping.ts',
+        `${NEW_ID}.int.test.ts`,
+        'settings.ts',
+        'workflow.test.ts',
+        'workflow.ts',
+      ].sort(),
+    );
+    expect(plan.catalog).toContain(`import * as ${NEW_ID_CAMEL} from './${NEW_ID}';`);
+    expect(plan.catalog).toContain(`\n  ${NEW_ID_CAMEL},\n};`);
     expect(snapshot()).toEqual(before);
   });
 });
