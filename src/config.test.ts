@@ -299,3 +299,15 @@ test('PUBLIC_BASE_URL loses its trailing slash (the path is appended to rebuild 
     'https://hooks.example.com',
   );
 });
+
+test('WORKER_WORKFLOW_HEAP_MB must hold WORKER_MAX_CACHED_WORKFLOWS runs', () => {
+  const cfg = loadConfig(SANDBOX);
+  expect([cfg.workerMaxCachedWorkflows, cfg.workerWorkflowHeapMb]).toEqual([200, 384]);
+  expect(() => loadConfig({ ...SANDBOX, WORKER_MAX_CACHED_WORKFLOWS: '500' })).toThrow(
+    /WORKER_WORKFLOW_HEAP_MB=384 cannot hold WORKER_MAX_CACHED_WORKFLOWS=500 runs: at least 800 MB/,
+  );
+  expect(
+    loadConfig({ ...SANDBOX, WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_WORKFLOW_HEAP_MB: '800' })
+      .workerWorkflowHeapMb,
+  ).toBe(800);
+});

@@ -94,6 +94,10 @@ export interface Config extends IntegrationsConfig {
   webhookMaxStartsInFlight: number;
   /** Where the worker serves the SDK's Prometheus metrics (`host:port`); unset: not served. */
   workerMetricsAddress?: string;
+  /** Runs the worker keeps in its sticky cache (src/runtime/workers.ts). */
+  workerMaxCachedWorkflows: number;
+  /** Heap limit of the worker's workflow thread, in MB (src/worker.ts). */
+  workerWorkflowHeapMb: number;
   /** The Web UI's codec endpoint without an API key (the browser cannot send one); refused in production. */
   codecAllowUnauthenticated?: boolean;
   webhookSecrets: Record<WebhookSource, string[]>;
@@ -124,6 +128,10 @@ export const SANDBOX_API_KEY = 'sandbox-api-key-change-me';
 
 const apiKeyList = (min: number) =>
   schemas.list.pipe(z.array(z.string().min(16, 'keys need 16+ characters')).min(min));
+
+/** What the workflow thread's heap must hold at least: a base and ~1.2 MB per cached run, with room. */
+const WORKFLOW_HEAP_BASE_MB = 100;
+const WORKFLOW_HEAP_MB_PER_CACHED_RUN = 1.4;
 
 export const CORE_SETTINGS = {
   nodeEnv: setting({
@@ -224,6 +232,28 @@ export const CORE_SETTINGS = {
     secret: false,
     description:
       "host:port where workers serve the Temporal SDK's Prometheus metrics (task latencies, schedule-to-start, poll failures); unset: not served",
+  }),
+  // Measured with `npm run bench` and bench/memory.ts (README "Performance"): each cached contact-sync run
+  // holds ~1.2 MB of the workflow thread's heap; fewer runs cached means more replays from history.
+  workerMaxCachedWorkflows: setting({
+    env: 'WORKER_MAX_CACHED_WORKFLOWS',
+    schema: schemas.positiveInt,
+    required: false,
+    secret: false,
+    default: '200',
+    description:
+      'runs the worker keeps in memory between their tasks (~1.2 MB each); past it the least recently used is evicted and replayed from its history at its next task',
+  }),
+  // 384: 200 cached runs live in ~220–265 MB after a full collection. Without a limit, V8's default here
+  // (~4 GB) let the garbage of finished and evicted runs pile up: workers 1.2–1.35 GB at the webhook burst,
+  // 715 MB with 384 at the same end-to-end rate (README "Performance").
+  workerWorkflowHeapMb: setting({
+    env: 'WORKER_WORKFLOW_HEAP_MB',
+    schema: schemas.positiveInt,
+    required: false,
+    secret: false,
+    default: '384',
+    description: `heap limit (MB) of the worker's workflow thread, where cached runs live; at least ${WORKFLOW_HEAP_BASE_MB} MB + ${WORKFLOW_HEAP_MB_PER_CACHED_RUN} MB per cached run (WORKER_MAX_CACHED_WORKFLOWS), since a thread out of memory stops the worker`,
   }),
   codecAllowUnauthenticated: setting({
     env: 'CODEC_ALLOW_UNAUTHENTICATED',
@@ -507,6 +537,13 @@ export function loadConfig(env: Env = process.env): Config {
         'PUBLIC_BASE_URL is required in production when HUBSPOT_WEBHOOK_SECRETS is set: HubSpot v3 signs the full https URL, which a gateway behind a TLS proxy cannot see',
       );
   }
+  if (
+    core.workerWorkflowHeapMb <
+    WORKFLOW_HEAP_BASE_MB + WORKFLOW_HEAP_MB_PER_CACHED_RUN * core.workerMaxCachedWorkflows
+  )
+    reader.fail(
+      `WORKER_WORKFLOW_HEAP_MB=${core.workerWorkflowHeapMb} cannot hold WORKER_MAX_CACHED_WORKFLOWS=${core.workerMaxCachedWorkflows} runs: at least ${Math.ceil(WORKFLOW_HEAP_BASE_MB + WORKFLOW_HEAP_MB_PER_CACHED_RUN * core.workerMaxCachedWorkflows)} MB`,
+    );
   reader.check(sandbox ? undefined : MISSING_HINT);
 
   const systems = {} as Record<SystemName, SystemConfig>;
@@ -526,6 +563,8 @@ export function loadConfig(env: Env = process.env): Config {
     apiKeys: core.apiKeys,
     apiReadKeys: core.apiReadKeys,
     workerMetricsAddress: core.workerMetricsAddress,
+    workerMaxCachedWorkflows: core.workerMaxCachedWorkflows,
+    workerWorkflowHeapMb: core.workerWorkflowHeapMb,
     codecAllowUnauthenticated: core.codecAllowUnauthenticated,
     webhookBodyLimitBytes: core.webhookBodyLimitBytes,
     webhookMaxStartsInFlight: core.webhookMaxStartsInFlight,

@@ -1,4 +1,5 @@
 /** Entry point: the worker process. Drains in-flight tasks on SIGTERM/SIGINT, then exits. */
+import v8 from 'node:v8';
 import { createActivitiesBySystem } from './systems/activities';
 import { config, ConfigError } from './config';
 import { logger } from './logger';
@@ -16,6 +17,10 @@ export async function main(): Promise<void> {
     logger.warn(
       'PAYLOAD_CODEC_KEY is not set: records (names, emails, addresses) are stored in Temporal in clear',
     );
+  // The workflow thread (created by createWorkers below) takes its heap limit from V8's flags at its
+  // creation: WORKER_WORKFLOW_HEAP_MB bounds it without limiting this thread (activities, the SDK's core).
+  // Without a limit V8 lets the garbage of finished and evicted runs pile up towards its ~4 GB default.
+  v8.setFlagsFromString(`--max-old-space-size=${cfg.workerWorkflowHeapMb}`);
   const address = cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`;
   const connection = await connectWorker(cfg.temporal, address);
   const set = await createWorkers({

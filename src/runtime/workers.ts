@@ -27,15 +27,6 @@ export interface WorkerSet {
   shutdown(): void;
 }
 
-/**
- * Runs kept in the worker's sticky cache. Each cached run holds its own instance of the modules it loaded
- * (~1.2 MB for a contact-sync run, measured here), and the SDK's default sizes the cache from the heap
- * limit (~2,200 runs on a 24 GB machine, so ~2.5 GB): an entity run per contact, open for its idle
- * timeout, filled it under a webhook burst. Past this many, the least recently used run is evicted and
- * replayed from its history when its next task comes.
- */
-export const MAX_CACHED_WORKFLOWS = 200;
-
 export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> {
   const { config, connection, activities } = opts;
   const common = {
@@ -51,7 +42,12 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
     taskQueue: config.temporal.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : await workflowSource()),
     activities: activities.core,
-    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
+    // Runs kept in the sticky cache (WORKER_MAX_CACHED_WORKFLOWS). Each cached run holds its own instance of
+    // the modules it loaded (~1.2 MB for a contact-sync run, measured here), and the SDK's default sizes the
+    // cache from the heap limit (~2,200 runs on a 24 GB machine, so ~2.5 GB): an entity run per contact,
+    // open for its idle timeout, filled it under a webhook burst. Past this many, the least recently used
+    // run is evicted and replayed from its history when its next task comes.
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
   const apiWorkers = await Promise.all(
     SYSTEMS.map((system) =>
