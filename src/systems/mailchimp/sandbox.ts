@@ -24,6 +24,9 @@ const problem = (status: number, title: string, detail: string) => ({
   instance: '00000000-0000-4000-8000-000000000000',
 });
 
+/** Mailchimp's 400 for a request body it cannot validate. */
+const invalidResource = (detail: string) => problem(400, 'Invalid Resource', detail);
+
 /** What Mailchimp answers for an address permanently deleted (GDPR): it cannot be added again by API. */
 const forgottenDetail = (email: string) =>
   `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`;
@@ -97,13 +100,11 @@ export class MailchimpSandbox {
       };
       const email = body.email_address?.trim().toLowerCase();
       if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-        res.status(400).json(problem(400, 'Invalid Resource', 'Please provide a valid email address.'));
+        res.status(400).json(invalidResource('Please provide a valid email address.'));
         return;
       }
       if (md5(email) !== req.params.hash) {
-        res
-          .status(400)
-          .json(problem(400, 'Invalid Resource', 'The subscriber hash does not match the email address.'));
+        res.status(400).json(invalidResource('The subscriber hash does not match the email address.'));
         return;
       }
       const list = this.lists.get(req.params.listId) ?? new Map<string, SandboxMember>();
@@ -116,13 +117,7 @@ export class MailchimpSandbox {
       if (!existing && !body.status_if_new && !body.status) {
         res
           .status(400)
-          .json(
-            problem(
-              400,
-              'Invalid Resource',
-              'The resource submitted could not be validated: status_if_new is required.',
-            ),
-          );
+          .json(invalidResource('The resource submitted could not be validated: status_if_new is required.'));
         return;
       }
       const member: SandboxMember = {
@@ -168,7 +163,7 @@ export class MailchimpSandbox {
       if (body.email_address !== undefined) {
         const email = typeof body.email_address === 'string' ? body.email_address.trim().toLowerCase() : '';
         if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-          res.status(400).json(problem(400, 'Invalid Resource', 'Please provide a valid email address.'));
+          res.status(400).json(invalidResource('Please provide a valid email address.'));
           return;
         }
         const hash = md5(email);
@@ -180,9 +175,7 @@ export class MailchimpSandbox {
           const other = list.get(hash);
           if (other) {
             res.status(400).json({
-              ...problem(
-                400,
-                'Invalid Resource',
+              ...invalidResource(
                 "The resource submitted could not be validated. For field-specific details, see the 'errors' array.",
               ),
               errors: [
@@ -220,9 +213,7 @@ export class MailchimpSandbox {
         res
           .status(400)
           .json(
-            problem(
-              400,
-              'Invalid Resource',
+            invalidResource(
               `members: an array of at most ${MAILCHIMP_BATCH_MAX_MEMBERS} members is required.`,
             ),
           );
@@ -348,11 +339,7 @@ export class MailchimpSandbox {
         !Array.isArray(tags) ||
         tags.some((t) => typeof t?.name !== 'string' || !['active', 'inactive'].includes(String(t.status)))
       ) {
-        res
-          .status(400)
-          .json(
-            problem(400, 'Invalid Resource', 'tags must be an array of {name, status: active|inactive}.'),
-          );
+        res.status(400).json(invalidResource('tags must be an array of {name, status: active|inactive}.'));
         return;
       }
       for (const t of tags as { name: string; status: string }[]) {
