@@ -19,6 +19,24 @@ test('every catalog workflow, under its own name, loaded from its folder only wh
   expect(Object.keys(exported).sort()).toEqual(CATALOG.map((i) => i.workflow.name).sort());
 });
 
+test('every workflow module is preloaded once per worker, zod guarded for frozen regexes', () => {
+  const { bundlerOptions, bundleOptions } = workflowEntry();
+  const files = CATALOG.map(({ id }) => require.resolve(`../integrations/${id}/workflow`));
+  expect(bundlerOptions.preloadModules).toEqual(files);
+  expect(bundleOptions.preloadModules).toEqual(files);
+  const config = bundleOptions.webpackConfigHook!({ module: { rules: [] } });
+  const rule = config.module!.rules!.find((r) => r && typeof r === 'object' && 'loader' in r) as {
+    test: RegExp;
+    loader: string;
+  };
+  expect(rule.test.test('/app/node_modules/zod/v4/core/checks.cjs')).toBe(true);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const guard = require(rule.loader) as (source: string) => string;
+  expect(guard('def.pattern.lastIndex = 0;')).toBe(
+    'if (!Object.isFrozen(def.pattern)) def.pattern.lastIndex = 0;',
+  );
+});
+
 test('the same code is written once, under a name made from its content', () => {
   expect(workflowEntry().workflowsPath).toBe(workflowEntry().workflowsPath);
 });

@@ -1,14 +1,16 @@
 /**
  * What the worker bundles: an entry written from the catalog when the worker starts, exporting each
- * integration's workflow under its name, each loaded from its folder's workflow module only when a run of
- * that type starts. The SDK evaluates the bundle's modules again for every run it starts (each run has
- * its own module state), so what a bundle loads up front is paid by every new run's first workflow task.
- * Measured here (CPU per new contact-sync run, 150 runs): the catalog-built src/integrations/workflows.ts
- * (every definition, settings and schema) ~70 ms, the seven workflow modules ~50 ms, this entry (the
- * run's own workflow module, zod included) ~15 ms over an empty workflow's.
+ * integration's workflow under its name from its folder's workflow module.
+ *
+ * Those modules are preloaded: evaluated once per worker thread, when the SDK builds its reusable V8
+ * context, and shared (deep-frozen) by every run. Without preloading the SDK evaluates, for every run it
+ * creates (a new run, or a cached one evicted and replayed), each module the run loads: zod and the
+ * schemas cost ~15 ms of CPU per contact-sync run here, and kept ~1.2 MB per cached run. Sharing is safe
+ * because workflow modules hold no per-run state at module scope: constants, proxies and definitions
+ * only (kit/iso3166.ts caches pure data, the same for every run).
  *
  * No list to keep: it is made from the catalog. If an integration's workflow does not live in its
- * folder's workflow module, the catalog-built entry is used.
+ * folder's workflow module, the catalog-built entry is used, and nothing is preloaded.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -30,16 +32,20 @@ export interface WorkflowEntry {
   workflowsPath: string;
   bundlerOptions: NonNullable<WorkerOptions['bundlerOptions']>;
   /** The same, for bundleWorkflowCode (a bundle built once, as the tests do). */
-  bundleOptions: Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'>;
+  bundleOptions: Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook' | 'preloadModules'>;
 }
 
 export function workflowEntry(catalog: readonly IntegrationDefinition[] = CATALOG): WorkflowEntry {
-  return entryAt(writeEntry(catalog) ?? CATALOG_ENTRY);
+  const written = writeEntry(catalog);
+  return written ? entryAt(written.entry, written.workflowModules) : entryAt(CATALOG_ENTRY, []);
 }
 
 /** The workflow modules' entry file, or undefined when a workflow is not in its folder's module. */
-function writeEntry(catalog: readonly IntegrationDefinition[]): string | undefined {
+function writeEntry(
+  catalog: readonly IntegrationDefinition[],
+): { entry: string; workflowModules: string[] } | undefined {
   const lines: string[] = [];
+  const workflowModules: string[] = [];
   for (const { id, workflow } of catalog) {
     let file: string;
     try {
@@ -49,6 +55,7 @@ function writeEntry(catalog: readonly IntegrationDefinition[]): string | undefin
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     if ((require(file) as Record<string, unknown>)[workflow.name] !== workflow) return undefined;
+    workflowModules.push(file);
     // Loaded when a run of this type starts: a run evaluates its own workflow's modules, not every one's.
     lines.push(
       `exports.${workflow.name} = function ${workflow.name}(...args) {`,
@@ -56,35 +63,66 @@ function writeEntry(catalog: readonly IntegrationDefinition[]): string | undefin
       '};',
     );
   }
-  const code = `${lines.join('\n')}\n`;
+  const entry = writeGenerated('workflows', `${lines.join('\n')}\n`);
+  return entry ? { entry, workflowModules } : undefined;
+}
+
+/**
+ * Writes generated code into the temporary directory, named by its content, atomically: every process
+ * with the same code shares one file. Undefined when there is no writable temporary directory.
+ */
+function writeGenerated(prefix: string, code: string): string | undefined {
   try {
-    // Named by its content: every process with the same code shares one file, written atomically.
     const dir = path.join(os.tmpdir(), 'switchboard-workflows');
-    const entry = path.join(
+    const file = path.join(
       dir,
-      `workflows-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`,
+      `${prefix}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`,
     );
-    if (!existsSync(entry)) {
+    if (!existsSync(file)) {
       mkdirSync(dir, { recursive: true });
-      const partial = `${entry}.${process.pid}.tmp`;
+      const partial = `${file}.${process.pid}.tmp`;
       writeFileSync(partial, code);
-      renameSync(partial, entry);
+      renameSync(partial, file);
     }
-    return entry;
+    return file;
   } catch {
-    return undefined; // no writable temporary directory
+    return undefined;
   }
 }
 
-function entryAt(workflowsPath: string): WorkflowEntry {
-  // The entry may sit outside the project: webpack also looks for packages in the project's node_modules.
+/**
+ * A webpack loader for zod's modules in the workflow bundle. The SDK deep-freezes every preloaded module,
+ * zod's shared format regexes (email, uuid…) included, and zod resets `pattern.lastIndex = 0` before each
+ * test: on a frozen regex that assignment throws. The reset only matters for global or sticky regexes,
+ * which zod's formats and our schemas never use (a frozen one of those could not run `test` at all), so a
+ * frozen regex skips it. If zod changes that line, nothing is replaced and the workflow tests that parse
+ * an email fail: the guard cannot go silently stale.
+ */
+const ZOD_FROZEN_REGEX_LOADER = `module.exports = function (source) {
+  return source.replace(/([\\w$.]+)\\.lastIndex = 0;/g, 'if (!Object.isFrozen($1)) $1.lastIndex = 0;');
+};
+`;
+
+function entryAt(workflowsPath: string, workflowModules: string[]): WorkflowEntry {
+  const zodLoader =
+    workflowModules.length > 0 ? writeGenerated('zod-loader', ZOD_FROZEN_REGEX_LOADER) : undefined;
+  // Without the loader, zod's checks would throw in preloaded modules: then every run loads its own.
+  const preloadModules = zodLoader ? workflowModules : [];
   const webpackConfigHook: BundleOptions['webpackConfigHook'] = (config) => ({
     ...config,
+    // The entry may sit outside the project: webpack also looks for packages in the project's node_modules.
     resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? ['node_modules']), NODE_MODULES] },
+    module: {
+      ...config.module,
+      rules: [
+        ...(config.module?.rules ?? []),
+        ...(zodLoader ? [{ test: /[\\/]node_modules[\\/]zod[\\/].*\.c?js$/, loader: zodLoader }] : []),
+      ],
+    },
   });
   return {
     workflowsPath,
-    bundlerOptions: { webpackConfigHook },
-    bundleOptions: { workflowsPath, webpackConfigHook },
+    bundlerOptions: { webpackConfigHook, preloadModules },
+    bundleOptions: { workflowsPath, webpackConfigHook, preloadModules },
   };
 }
