@@ -302,12 +302,12 @@ test('PUBLIC_BASE_URL loses its trailing slash (the path is appended to rebuild 
 
 test('WORKER_WORKFLOW_HEAP_MB must hold WORKER_MAX_CACHED_WORKFLOWS runs', () => {
   const cfg = loadConfig(SANDBOX);
-  expect([cfg.workerMaxCachedWorkflows, cfg.workerWorkflowHeapMb]).toEqual([200, 384]);
-  expect(() => loadConfig({ ...SANDBOX, WORKER_MAX_CACHED_WORKFLOWS: '500' })).toThrow(
-    /WORKER_WORKFLOW_HEAP_MB=384 cannot hold WORKER_MAX_CACHED_WORKFLOWS=500 runs: at least 800 MB/,
+  expect([cfg.workerMaxCachedWorkflows, cfg.workerWorkflowHeapMb]).toEqual([200, 256]);
+  expect(() => loadConfig({ ...SANDBOX, WORKER_MAX_CACHED_WORKFLOWS: '1000' })).toThrow(
+    /WORKER_WORKFLOW_HEAP_MB=256 cannot hold WORKER_MAX_CACHED_WORKFLOWS=1000 runs: at least 350 MB/,
   );
   expect(
-    loadConfig({ ...SANDBOX, WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_WORKFLOW_HEAP_MB: '800' })
+    loadConfig({ ...SANDBOX, WORKER_MAX_CACHED_WORKFLOWS: '1000', WORKER_WORKFLOW_HEAP_MB: '350' })
       .workerWorkflowHeapMb,
-  ).toBe(800);
+  ).toBe(350);
 });

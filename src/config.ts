@@ -129,9 +129,13 @@ export const SANDBOX_API_KEY = 'sandbox-api-key-change-me';
 const apiKeyList = (min: number) =>
   schemas.list.pipe(z.array(z.string().min(16, 'keys need 16+ characters')).min(min));
 
-/** What the workflow thread's heap must hold at least: a base and ~1.2 MB per cached run, with room. */
+/**
+ * What the workflow thread's heap must hold at least: a base and a share per cached run, with room. With
+ * the workflow modules preloaded (src/runtime/workflowEntry.ts), bench/memory.ts measured ~55 MB live with
+ * 200 cached contact-sync runs and ~100 MB with ~1,000 (~0.06 MB a run).
+ */
 const WORKFLOW_HEAP_BASE_MB = 100;
-const WORKFLOW_HEAP_MB_PER_CACHED_RUN = 1.4;
+const WORKFLOW_HEAP_MB_PER_CACHED_RUN = 0.25;
 
 export const CORE_SETTINGS = {
   nodeEnv: setting({
@@ -234,7 +238,9 @@ export const CORE_SETTINGS = {
       "host:port where workers serve the Temporal SDK's Prometheus metrics (task latencies, schedule-to-start, poll failures); unset: not served",
   }),
   // Measured with `npm run bench` and bench/memory.ts (README "Performance"): each cached contact-sync run
-  // holds ~1.2 MB of the workflow thread's heap; fewer runs cached means more replays from history.
+  // holds ~0.06 MB of the workflow thread's heap, and the SDK's core keeps its state and history beside it
+  // (~0.2 MB): 2,000 cached runs took the workers from ~430 MB to ~600 MB and processed no faster, since
+  // the Temporal server, not replay, bounded the rate. Fewer cached means more replays from history.
   workerMaxCachedWorkflows: setting({
     env: 'WORKER_MAX_CACHED_WORKFLOWS',
     schema: schemas.positiveInt,
@@ -242,17 +248,17 @@ export const CORE_SETTINGS = {
     secret: false,
     default: '200',
     description:
-      'runs the worker keeps in memory between their tasks (~1.2 MB each); past it the least recently used is evicted and replayed from its history at its next task',
+      'runs the worker keeps in memory between their tasks (~0.3 MB each); past it the least recently used is evicted and replayed from its history at its next task',
   }),
-  // 384: 200 cached runs live in ~220–265 MB after a full collection. Without a limit, V8's default here
-  // (~4 GB) let the garbage of finished and evicted runs pile up: workers 1.2–1.35 GB at the webhook burst,
-  // 715 MB with 384 at the same end-to-end rate (README "Performance").
+  // 256: 200 cached runs live in ~55 MB (it was 384 while each run held its own modules: ~220–265 MB).
+  // Without a limit, V8's default here (~4 GB) let the garbage of finished and evicted runs pile up:
+  // workers 1.2–1.35 GB at the webhook burst, 715 MB with 384 at the same end-to-end rate (README).
   workerWorkflowHeapMb: setting({
     env: 'WORKER_WORKFLOW_HEAP_MB',
     schema: schemas.positiveInt,
     required: false,
     secret: false,
-    default: '384',
+    default: '256',
     description: `heap limit (MB) of the worker's workflow thread, where cached runs live; at least ${WORKFLOW_HEAP_BASE_MB} MB + ${WORKFLOW_HEAP_MB_PER_CACHED_RUN} MB per cached run (WORKER_MAX_CACHED_WORKFLOWS), since a thread out of memory stops the worker`,
   }),
   codecAllowUnauthenticated: setting({

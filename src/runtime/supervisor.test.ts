@@ -87,3 +87,45 @@ test('a child that exits before it is ready fails its start, naming it', async (
 test('describeExit names a signal', () => {
   expect(describeExit({ code: null, signal: 'SIGKILL' })).toBe('was killed by SIGKILL');
 });
+
+test('a background child runs every thread at the niceness it was given; the others at 0', async () => {
+  // A child that follows its parent as the entry points do, and reports each of its threads' nice value
+  // (field 19 of /proc/<pid>/task/<tid>/stat), after starting a worker thread of its own.
+  const supervisorModule = require.resolve('./supervisor');
+  const tsNode = require.resolve('ts-node/register/transpile-only');
+  const reporter = script(
+    'niceness',
+    `require(${JSON.stringify(tsNode)});
+     require(${JSON.stringify(supervisorModule)}).followParent();
+     const { Worker } = require('node:worker_threads');
+     const fs = require('node:fs');
+     const w = new Worker('setInterval(() => {}, 1000)', { eval: true });
+     w.on('online', () => {
+       const nice = fs.readdirSync('/proc/self/task').map((t) => {
+         const stat = fs.readFileSync('/proc/self/task/' + t + '/stat', 'utf8');
+         return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+       });
+       process.send({ type: 'switchboard:ready', nice });
+       process.on('SIGTERM', () => process.exit(0));
+     });`,
+  );
+  const supervisor = new ProcessSupervisor(() => undefined);
+  try {
+    const background = await supervisor.start<{ nice: number[] }>({
+      name: 'workers',
+      module: reporter,
+      niceness: 10,
+      readyTimeoutMs: 60_000,
+    });
+    const foreground = await supervisor.start<{ nice: number[] }>({
+      name: 'gateway',
+      module: reporter,
+      readyTimeoutMs: 60_000,
+    });
+    expect(background.nice.length).toBeGreaterThan(3);
+    expect(new Set(background.nice)).toEqual(new Set([10]));
+    expect(new Set(foreground.nice)).toEqual(new Set([0]));
+  } finally {
+    await supervisor.stop();
+  }
+}, 90_000);

@@ -8,8 +8,12 @@
  * the entry point runs on its own (`node dist/worker.js`).
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import os from 'node:os';
 
 const READY = 'switchboard:ready';
+/** How the supervisor tells a child its CPU priority (ChildSpec.niceness). */
+const NICENESS_ENV = 'SWITCHBOARD_NICENESS';
 
 /** The role `npm start` gave this process (`--role=<name>` on its command line), if it is one of its children. */
 export function supervisedRole(): string | undefined {
@@ -29,12 +33,35 @@ export function reportReady(info: Record<string, unknown> = {}): void {
  */
 export function followParent(graceMs = 20_000): void {
   if (!process.send) return;
+  lowerPriority(Number(process.env[NICENESS_ENV] ?? 0));
   process.channel?.unref();
   process.once('disconnect', () => {
     // The entry point's own SIGTERM handler drains and exits; should it not, this ends the process.
     setTimeout(() => process.exit(1), graceMs).unref();
     process.kill(process.pid, 'SIGTERM');
   });
+}
+
+/**
+ * Lowers this process's CPU priority (a Unix nice value, 1–19). On Linux a nice value belongs to each
+ * thread, and threads take their creator's: every thread that exists now (V8's, libuv's) is lowered, and
+ * those made later (the SDK's workflow thread, its core's) inherit it.
+ */
+export function lowerPriority(niceness: number): void {
+  if (!Number.isInteger(niceness) || niceness <= 0) return;
+  let threads: number[] = [];
+  try {
+    threads = readdirSync('/proc/self/task').map(Number);
+  } catch {
+    // not Linux: the process's priority is one value
+  }
+  for (const id of threads.length > 0 ? threads : [0]) {
+    try {
+      os.setPriority(id, Math.min(19, niceness));
+    } catch {
+      // a thread that ended meanwhile, or a system that refuses: priority is an optimisation only
+    }
+  }
 }
 
 export interface ChildExit {
@@ -60,6 +87,11 @@ export interface ChildSpec {
   env?: Record<string, string>;
   /** How long the child may take to report ready. */
   readyTimeoutMs?: number;
+  /**
+   * A lower CPU priority (nice value) for background work: when the cores are busy, the processes a
+   * client waits on (the gateway, the Temporal server) run first. Applied by the child (followParent).
+   */
+  niceness?: number;
 }
 
 interface Child {
@@ -82,7 +114,7 @@ export class ProcessSupervisor {
   start<T extends object = Record<string, unknown>>(spec: ChildSpec): Promise<T> {
     if (this.stopping) return Promise.reject(new Error(`not starting the ${spec.name} process: stopping`));
     const child = fork(spec.module, [`--role=${spec.name}`, ...(spec.args ?? [])], {
-      env: { ...process.env, ...spec.env },
+      env: { ...process.env, ...spec.env, [NICENESS_ENV]: String(spec.niceness ?? 0) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const exited = new Promise<ChildExit>((resolve) => {
