@@ -2,6 +2,7 @@
  * The baselines every ratio is taken against, measured in the same run on the same machine:
  *   - bare starts: `client.workflow.start` of a workflow no worker polls (the least a start can cost);
  *   - a bare one-activity workflow's round trip (start → one no-op activity → result);
+ *   - the gateway's own Temporal request, made directly to a task queue no worker polls;
  *   - the gateway's own cost, in process, with the Temporal start stubbed out.
  */
 import { mkdtempSync } from 'node:fs';
@@ -14,9 +15,11 @@ import pino from 'pino';
 import express from 'express';
 import { createApp } from '../src/gateway/app';
 import { createMetrics } from '../src/gateway/metrics';
-import { loadConfig } from '../src/config';
+import { Config, loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startDevServer } from '../src/runtime/devServer';
+import { findIntegration } from '../src/integrations/catalog';
+import { startRun } from '../src/runtime/startRun';
 import { closedLoop, ClosedLoopResult, LatencySummary, post, summarize } from './load';
 import { hubspotWebhook } from './webhooks';
 
@@ -37,6 +40,48 @@ export async function bareStarts(
         taskQueue: 'bench-unpolled',
         workflowId: `bench/bare/${tag}/${i}`,
         args: [],
+      });
+      return true;
+    },
+  });
+}
+
+let requestContact = 8_000_000_000;
+
+/**
+ * The request the gateway makes for a HubSpot `contact.creation` webhook (src/runtime/startRun.ts: a
+ * signalWithStart of the contact's entity run, with its search attributes, summary and details), made
+ * directly at `concurrency` in flight, to a task queue no worker polls: what the gateway's start costs
+ * the server, without HTTP and without the runs' processing.
+ */
+export async function gatewayRequests(
+  client: Client,
+  config: Config,
+  concurrency: number,
+  durationS: number,
+): Promise<ClosedLoopResult> {
+  const contactSync = findIntegration('contact-sync');
+  if (!contactSync?.planFor) throw new Error('contact-sync has no webhook plan');
+  const planFor = contactSync.planFor;
+  return closedLoop({
+    concurrency,
+    durationS,
+    op: async () => {
+      const contactId = String(requestContact++);
+      const plan = planFor(
+        {
+          source: 'hubspot',
+          eventId: `bench-${contactId}`,
+          eventType: 'contact.creation',
+          recordId: contactId,
+          occurredAt: Date.now(),
+          payload: {},
+        },
+        config,
+      );
+      await startRun(client, 'bench-unpolled', contactSync, plan, {
+        source: 'hubspot',
+        eventType: 'contact.creation',
       });
       return true;
     },

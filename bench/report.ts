@@ -6,7 +6,8 @@ export interface Goal {
   measured: string;
   ratio: number | null;
   target: string;
-  met: boolean;
+  /** null: a breakdown row, which explains a goal and has no target of its own. */
+  met: boolean | null;
 }
 
 interface Results {
@@ -40,7 +41,7 @@ export async function renderReadme(readme: string, r: Results, resultsFile: stri
     '| --- | --- | --- | --- | --- |',
     ...r.goals.map(
       (g) =>
-        `| ${g.goal} | ${g.measured} | ${g.ratio === null ? '' : `${g.ratio}×`} | ${g.target} | ${g.met ? 'yes' : '**no**'} |`,
+        `| ${g.goal} | ${g.measured} | ${g.ratio === null ? '' : `${g.ratio}×`} | ${g.target} | ${g.met === null ? '' : g.met ? 'yes' : '**no**'} |`,
     ),
     '',
     '| on two cores | Switchboard, this machine, `npm start` | n8n, published |',
@@ -57,7 +58,8 @@ export async function renderReadme(readme: string, r: Results, resultsFile: stri
     'How: the bench builds and starts `npm start` as a child process (own ports and data directory) and drives it ' +
       'from its own process over HTTP and gRPC. Rates at N in flight are closed loops (the next request as soon as ' +
       'one answers) of signed HubSpot `contact.creation` webhooks for distinct contacts, alternated with bare ' +
-      '`client.workflow.start` calls of a workflow no worker polls; the sustained figure is an open loop (requests ' +
+      '`client.workflow.start` calls of a workflow no worker polls and with the request the gateway makes for such ' +
+      'a webhook (src/runtime/startRun.ts) made directly to a task queue no worker polls; the sustained figure is an open loop (requests ' +
       'leave at a fixed rate whatever the answers; latency counts from when each was due). End to end counts until ' +
       "the last member is in the sandbox's Mailchimp list. HubSpot's and Mailchimp's rate limits are raised to " +
       "1000/s for goals 1–4 (they measure Switchboard, not the APIs' quotas) and left at their defaults (10/s) for " +
