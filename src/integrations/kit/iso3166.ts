@@ -7,8 +7,9 @@
  * From maintained data packages, pinned exactly (a new version can change what a name resolves to, and
  * with it what a replayed workflow does): i18n-iso-countries (ISO 3166-1 names in 78 languages),
  * country-region-data (every country's ISO 3166-2 subdivisions) and us (the AP-style abbreviations of US
- * states, "Calif."). Pure data, no I/O: runs inside workflows. Loaded on first use: a workflow's modules
- * are its own, and most workflows never read an address.
+ * states, "Calif."). Pure data, no I/O: runs inside workflows. Loaded on first use, once per workflow
+ * thread (this module is preloaded and shared by every run: src/runtime/workflowEntry.ts), since most
+ * workflows never read an address.
  */
 import type * as Countries from 'i18n-iso-countries';
 
