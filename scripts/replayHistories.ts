@@ -13,6 +13,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 
 import { recordedHistories } from '../src/integrations/histories';
+import { workflowEntry } from '../src/runtime/workflowEntry';
 
 function historyFiles(args: string[]): string[] {
   if (args.length > 0) return args.map((a) => path.resolve(a));
@@ -21,8 +22,9 @@ function historyFiles(args: string[]): string[] {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // The worker's own bundle (its modules preloaded and shared), so a replay runs what production runs.
   const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../src/integrations/workflows'),
+    ...workflowEntry().bundleOptions,
     logger: new DefaultLogger('ERROR'),
   });
   const histories = historyFiles(process.argv.slice(2)).map((file) => ({

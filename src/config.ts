@@ -136,6 +136,14 @@ const apiKeyList = (min: number) =>
  */
 const WORKFLOW_HEAP_BASE_MB = 100;
 const WORKFLOW_HEAP_MB_PER_CACHED_RUN = 0.25;
+/** Each cached run with its own copy of the modules (~1.2 MB measured), when they cannot be preloaded. */
+const WORKFLOW_HEAP_MB_PER_CACHED_RUN_UNSHARED = 1.4;
+
+/** The least workflow heap (MB) that holds `cachedRuns` runs, with the workflow modules shared or not. */
+export function workflowHeapFloorMb(cachedRuns: number, modulesShared = true): number {
+  const perRun = modulesShared ? WORKFLOW_HEAP_MB_PER_CACHED_RUN : WORKFLOW_HEAP_MB_PER_CACHED_RUN_UNSHARED;
+  return Math.ceil(WORKFLOW_HEAP_BASE_MB + perRun * cachedRuns);
+}
 
 export const CORE_SETTINGS = {
   nodeEnv: setting({
@@ -543,12 +551,9 @@ export function loadConfig(env: Env = process.env): Config {
         'PUBLIC_BASE_URL is required in production when HUBSPOT_WEBHOOK_SECRETS is set: HubSpot v3 signs the full https URL, which a gateway behind a TLS proxy cannot see',
       );
   }
-  if (
-    core.workerWorkflowHeapMb <
-    WORKFLOW_HEAP_BASE_MB + WORKFLOW_HEAP_MB_PER_CACHED_RUN * core.workerMaxCachedWorkflows
-  )
+  if (core.workerWorkflowHeapMb < workflowHeapFloorMb(core.workerMaxCachedWorkflows))
     reader.fail(
-      `WORKER_WORKFLOW_HEAP_MB=${core.workerWorkflowHeapMb} cannot hold WORKER_MAX_CACHED_WORKFLOWS=${core.workerMaxCachedWorkflows} runs: at least ${Math.ceil(WORKFLOW_HEAP_BASE_MB + WORKFLOW_HEAP_MB_PER_CACHED_RUN * core.workerMaxCachedWorkflows)} MB`,
+      `WORKER_WORKFLOW_HEAP_MB=${core.workerWorkflowHeapMb} cannot hold WORKER_MAX_CACHED_WORKFLOWS=${core.workerMaxCachedWorkflows} runs: at least ${workflowHeapFloorMb(core.workerMaxCachedWorkflows)} MB`,
     );
   reader.check(sandbox ? undefined : MISSING_HINT);
 

@@ -1,13 +1,14 @@
 /** Entry point: the worker process. Drains in-flight tasks on SIGTERM/SIGINT, then exits. */
 import v8 from 'node:v8';
 import { createActivitiesBySystem } from './systems/activities';
-import { config, ConfigError } from './config';
+import { config, ConfigError, workflowHeapFloorMb } from './config';
 import { logger } from './logger';
 import { connectWorker, createClient } from './runtime/connection';
 import { installRuntimeLogger } from './runtime/runtime';
 import { ensureSchedules } from './runtime/schedules';
 import { followParent, reportReady, supervisedRole } from './runtime/supervisor';
 import { createWorkers } from './runtime/workers';
+import { workflowEntry } from './runtime/workflowEntry';
 
 export async function main(): Promise<void> {
   const cfg = config();
@@ -20,7 +21,19 @@ export async function main(): Promise<void> {
   // The workflow thread (created by createWorkers below) takes its heap limit from V8's flags at its
   // creation: WORKER_WORKFLOW_HEAP_MB bounds it without limiting this thread (activities, the SDK's core).
   // Without a limit V8 lets the garbage of finished and evicted runs pile up towards its ~4 GB default.
-  v8.setFlagsFromString(`--max-old-space-size=${cfg.workerWorkflowHeapMb}`);
+  // Without preloading (no writable temporary directory, or a workflow outside its folder's module) every
+  // cached run holds its own modules: the limit then rises to what they need rather than stop the worker.
+  const modulesShared = (workflowEntry().bundlerOptions.preloadModules ?? []).length > 0;
+  const heapMb = Math.max(
+    cfg.workerWorkflowHeapMb,
+    workflowHeapFloorMb(cfg.workerMaxCachedWorkflows, modulesShared),
+  );
+  if (!modulesShared)
+    logger.warn(
+      { workflowHeapMb: heapMb },
+      'workflow modules are not preloaded: each run loads its own, so the workflow heap limit was raised',
+    );
+  v8.setFlagsFromString(`--max-old-space-size=${heapMb}`);
   const address = cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`;
   const connection = await connectWorker(cfg.temporal, address);
   const set = await createWorkers({

@@ -42,11 +42,10 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
     taskQueue: config.temporal.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : await workflowSource()),
     activities: activities.core,
-    // Runs kept in the sticky cache (WORKER_MAX_CACHED_WORKFLOWS). Each cached run holds its own instance of
-    // the modules it loaded (~1.2 MB for a contact-sync run, measured here), and the SDK's default sizes the
-    // cache from the heap limit (~2,200 runs on a 24 GB machine, so ~2.5 GB): an entity run per contact,
-    // open for its idle timeout, filled it under a webhook burst. Past this many, the least recently used
-    // run is evicted and replayed from its history when its next task comes.
+    // Runs kept in the sticky cache (WORKER_MAX_CACHED_WORKFLOWS). The SDK's default sizes the cache from
+    // the heap limit (~2,200 runs on a 24 GB machine): an entity run per contact, open for its idle
+    // timeout, filled it under a webhook burst. Past this many, the least recently used run is evicted
+    // and replayed from its history when its next task comes.
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
   const apiWorkers = await Promise.all(

@@ -56,7 +56,7 @@ function writeEntry(
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     if ((require(file) as Record<string, unknown>)[workflow.name] !== workflow) return undefined;
     workflowModules.push(file);
-    // Loaded when a run of this type starts: a run evaluates its own workflow's modules, not every one's.
+    // Required when a run of this type starts; preloaded (below), the module is already in the shared cache.
     lines.push(
       `exports.${workflow.name} = function ${workflow.name}(...args) {`,
       `  return require(${JSON.stringify(file)}).${workflow.name}(...args);`,
@@ -71,12 +71,12 @@ function writeEntry(
  * Writes generated code into the temporary directory, named by its content, atomically: every process
  * with the same code shares one file. Undefined when there is no writable temporary directory.
  */
-function writeGenerated(prefix: string, code: string): string | undefined {
+function writeGenerated(prefix: string, code: string, ext = 'js'): string | undefined {
   try {
     const dir = path.join(os.tmpdir(), 'switchboard-workflows');
     const file = path.join(
       dir,
-      `${prefix}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`,
+      `${prefix}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.${ext}`,
     );
     if (!existsSync(file)) {
       mkdirSync(dir, { recursive: true });
@@ -105,7 +105,7 @@ const ZOD_FROZEN_REGEX_LOADER = `module.exports = function (source) {
 
 function entryAt(workflowsPath: string, workflowModules: string[]): WorkflowEntry {
   const zodLoader =
-    workflowModules.length > 0 ? writeGenerated('zod-loader', ZOD_FROZEN_REGEX_LOADER) : undefined;
+    workflowModules.length > 0 ? writeGenerated('zod-loader', ZOD_FROZEN_REGEX_LOADER, 'cjs') : undefined;
   // Without the loader, zod's checks would throw in preloaded modules: then every run loads its own.
   const preloadModules = zodLoader ? workflowModules : [];
   const webpackConfigHook: BundleOptions['webpackConfigHook'] = (config) => ({

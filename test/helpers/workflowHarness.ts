@@ -14,6 +14,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, WorkflowBundle } fr
 import type { Activities } from '../../src/systems/activities';
 import { SYSTEMS, taskQueueFor } from '../../src/systems/index';
 import { resolveTestServer } from '../../src/runtime/cli';
+import { workflowEntry } from '../../src/runtime/workflowEntry';
 
 type ActivityName = keyof Activities;
 
@@ -82,11 +83,10 @@ const quietLogger = {
 
 /**
  * Registers the file's beforeAll/afterEach/afterAll. The workflows bundled are the worker's own bundle
- * entry (every integration in the catalog), so a test runs what the worker runs.
+ * entry (every integration in the catalog, its modules preloaded and shared as in production:
+ * src/runtime/workflowEntry.ts), so a test runs what the worker runs; or the module at `workflowsPath`.
  */
-export function useWorkflowHarness(
-  workflowsPath = require.resolve('../../src/integrations/workflows'),
-): WorkflowHarness {
+export function useWorkflowHarness(workflowsPath?: string): WorkflowHarness {
   let env: TestWorkflowEnvironment | undefined;
   let bundle: WorkflowBundle | undefined;
   /** The workers of a run that has not stopped (a test that timed out): stopped after it. */
@@ -98,7 +98,10 @@ export function useWorkflowHarness(
       TestWorkflowEnvironment.createTimeSkipping(
         serverPath ? { server: { executable: { type: 'existing-path', path: serverPath } } } : undefined,
       ),
-      bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+      bundleWorkflowCode({
+        ...(workflowsPath ? { workflowsPath } : workflowEntry().bundleOptions),
+        logger: quietLogger,
+      }),
     ]);
   });
 
