@@ -1,4 +1,10 @@
-import { ConfigError, loadConfig, PUBLISHED_SANDBOX_SECRETS, SANDBOX_API_KEY } from './config';
+import {
+  ConfigError,
+  loadConfig,
+  PUBLISHED_SANDBOX_SECRETS,
+  SANDBOX_API_KEY,
+  workflowHeapFloorMb,
+} from './config';
 import type { SystemSettings } from './systems/kit/settings';
 import { SYSTEM_SETTINGS } from './systems/settings';
 
@@ -298,6 +304,11 @@ test('PUBLIC_BASE_URL loses its trailing slash (the path is appended to rebuild 
   expect(loadConfig({ ...SANDBOX, PUBLIC_BASE_URL: 'https://hooks.example.com/' }).publicBaseUrl).toBe(
     'https://hooks.example.com',
   );
+});
+
+test('the workflow heap floor: 0.25 MB per cached run with shared modules, 1.4 MB without', () => {
+  expect(workflowHeapFloorMb(200)).toBe(150);
+  expect(workflowHeapFloorMb(200, false)).toBe(380);
 });
 
 test('WORKER_WORKFLOW_HEAP_MB must hold WORKER_MAX_CACHED_WORKFLOWS runs', () => {
