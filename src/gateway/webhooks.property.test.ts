@@ -335,9 +335,11 @@ test('correctly signed random bodies: 200, 202 or 400 — and workflows only beh
     }),
     { numRuns: 400 },
   );
-  // Both sides were exercised: envelopes refused by their schema, and events routed to the catalog.
+  // Both sides were exercised: envelopes refused by their schema, and events routed to the catalog. The
+  // draws are random: five runs gave 329–350 refusals and 49–67 accepted of the 400, so the floor for the
+  // accepted side sits well under its usual count (it was 50, and a CI run drew 49).
   expect(statuses.filter((s) => s === 400).length).toBeGreaterThan(50);
-  expect(statuses.filter((s) => s === 202).length).toBeGreaterThan(50);
+  expect(statuses.filter((s) => s === 202).length).toBeGreaterThan(20);
 });
 
 test('the signed property reaches the catalog: a well-formed signed order starts its run', async () => {
