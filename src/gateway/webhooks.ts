@@ -142,6 +142,7 @@ async function startPlannedRuns(
           await startRun(deps.client, deps.config.temporal.taskQueue, run.integration, run.plan, {
             source: run.event.source,
             eventType: run.event.eventType,
+            eventId: run.event.eventId,
           }),
         );
       }

@@ -7,6 +7,7 @@ import {
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
 } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { IntegrationDefinition, StartPlan } from '../integrations/catalog';
@@ -23,7 +24,12 @@ export interface StartedRun {
 export interface RunContext {
   source?: string;
   eventType?: string;
+  /** The sender's id of the event that asks for the run (a webhook's); a redelivery carries the same. */
+  eventId?: string;
 }
+
+/** The memo field that names the event a run was started for (plans with `afterClose: 'allow'`). */
+const EVENT_ID_MEMO = 'eventId';
 
 /** A start refused because a run that must not overlap it is open (the gateway answers 409 run_exists). */
 export class RunExistsError extends Error {
@@ -82,9 +88,15 @@ export async function startRun(
         throw err;
       }
     }
+    // `afterClose: 'allow'`: a closed run does not block a start, so a sender's redelivery of the same event
+    // arriving after the run closed would start it again. The run records its event; a redelivery of that
+    // event is a duplicate.
+    const eventMemo = plan.afterClose === 'allow' && context.eventId !== undefined;
+    if (eventMemo && (await lastRunEventId(client, plan.workflowId)) === context.eventId) return duplicate;
     try {
       const handle = await client.workflow.start(integration.workflow, {
         ...options,
+        ...(eventMemo ? { memo: { [EVENT_ID_MEMO]: context.eventId } } : {}),
         // By default the id is the event's identity: a redelivery, even after the first run closed, is a
         // duplicate. `afterClose: 'allow'`: a closed run never blocks a later one.
         workflowIdReusePolicy:
@@ -104,6 +116,17 @@ export async function startRun(
       throw new RunExistsError(plan.workflowId, open?.runId);
     }
   });
+}
+
+/** The event id the latest run of `workflowId` was started for, if it has one (and there is a run). */
+async function lastRunEventId(client: Client, workflowId: string): Promise<unknown> {
+  try {
+    const { memo } = await client.workflow.getHandle(workflowId).describe();
+    return memo?.[EVENT_ID_MEMO];
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
 }
 
 /**

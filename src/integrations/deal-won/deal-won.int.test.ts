@@ -279,6 +279,41 @@ test('a run that found the deal not won does not block its later real win', asyn
   expect(invoicesOf(dealId)).toEqual([expect.objectContaining({ status: 'open', amount_due: 80000 })]);
 });
 
+test('a redelivery of the won event after its run closed is a duplicate: no second run', async () => {
+  const { contactId } = billingContact();
+  const dealId = uniqueId();
+  stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'closedwon', amount: '700' }, [contactId]);
+  // HubSpot retries a delivery it saw fail (a timeout, a 503) with the same body and eventId, possibly
+  // after the run has finished; a closed deal-won run does not block a later event's run.
+  const body = JSON.stringify([
+    {
+      eventId: Number(uniqueId()),
+      subscriptionId: 1,
+      portalId: 62515,
+      appId: 1,
+      occurredAt: Date.now(),
+      subscriptionType: 'deal.propertyChange',
+      attemptNumber: 0,
+      objectId: Number(dealId),
+      propertyName: 'dealstage',
+      propertyValue: 'closedwon',
+      changeSource: 'CRM',
+    },
+  ]);
+  const url = `${stack.gatewayUrl}/webhooks/hubspot`;
+  const first = await stack.sandbox.hubspot.deliver(url, body);
+  expect(first.body).toMatchObject({ duplicate: false });
+  const run = await result(dealId);
+  expect(run).toMatchObject({ outcome: 'invoiced' });
+
+  const retry = await stack.sandbox.hubspot.deliver(url, body);
+  expect(retry.status).toBe(202);
+  expect(retry.body).toMatchObject({ duplicate: true });
+  const runs = await stack.client.workflow.count(`WorkflowId = "deal-won/hubspot/deal-${dealId}"`);
+  expect(runs.count).toBe(1);
+  expect(invoicesOf(dealId)).toHaveLength(1);
+});
+
 test('won, moved back, won again: invoiced exactly once, and the second announcement says "won again"', async () => {
   const { contactId } = billingContact();
   const dealId = uniqueId();
@@ -306,19 +341,20 @@ test('won, moved back, won again: invoiced exactly once, and the second announce
   expect(announced[0].text).not.toMatch(/won again/i);
   expect(announced[1].text).toMatch(/won again/i);
 
-  // HubSpot redelivers that second win after its run has closed: nothing is announced or billed again.
+  // HubSpot redelivers that second win after its run has closed: a duplicate of the run it started, so
+  // no third run, and nothing is announced or billed again.
   const redelivered = await stack.sandbox.hubspot.deliver(
     `${stack.gatewayUrl}/webhooks/hubspot`,
     JSON.stringify((again.webhooks[0] as unknown as { sent: unknown }).sent),
   );
   expect(redelivered.status).toBe(202);
-  await expect(result(dealId)).resolves.toMatchObject({ outcome: 'already_invoiced' });
-  expect((await result(dealId)).wonAgain).toBeUndefined();
+  expect(redelivered.body).toMatchObject({ duplicate: true });
+  await expect(result(dealId)).resolves.toMatchObject({ outcome: 'already_invoiced', wonAgain: true });
   expect(
     stack.sandbox.slack.messagesIn('#sales').filter((m) => m.text.includes(`Deal ${dealId}`)),
   ).toHaveLength(2);
   expect(invoicesOf(dealId)).toHaveLength(1);
-  expect((await runsOf(dealId)).length).toBe(3);
+  expect((await runsOf(dealId)).length).toBe(2);
 });
 
 test('a Stripe customer is found by email whatever its case; of several, the first created is kept', async () => {
