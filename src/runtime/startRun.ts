@@ -90,9 +90,10 @@ export async function startRun(
     }
     // `afterClose: 'allow'`: a closed run does not block a start, so a sender's redelivery of the same event
     // arriving after the run closed would start it again. The run records its event; a redelivery of that
-    // event is a duplicate.
+    // event is a duplicate, unless that run failed (or was cancelled, terminated, timed out): then the
+    // event was not acted on, and the redelivery starts a run that does.
     const eventMemo = plan.afterClose === 'allow' && context.eventId !== undefined;
-    if (eventMemo && (await lastRunEventId(client, plan.workflowId)) === context.eventId) return duplicate;
+    if (eventMemo && (await actedOnEvent(client, plan.workflowId, context.eventId!))) return duplicate;
     try {
       const handle = await client.workflow.start(integration.workflow, {
         ...options,
@@ -118,13 +119,13 @@ export async function startRun(
   });
 }
 
-/** The event id the latest run of `workflowId` was started for, if it has one (and there is a run). */
-async function lastRunEventId(client: Client, workflowId: string): Promise<unknown> {
+/** Whether the latest run of `workflowId` was started for `eventId` and is running or completed. */
+async function actedOnEvent(client: Client, workflowId: string, eventId: string): Promise<boolean> {
   try {
-    const { memo } = await client.workflow.getHandle(workflowId).describe();
-    return memo?.[EVENT_ID_MEMO];
+    const { memo, status } = await client.workflow.getHandle(workflowId).describe();
+    return memo?.[EVENT_ID_MEMO] === eventId && ['RUNNING', 'COMPLETED'].includes(status.name);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
+    if (err instanceof WorkflowNotFoundError) return false;
     throw err;
   }
 }

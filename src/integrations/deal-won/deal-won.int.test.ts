@@ -305,13 +305,58 @@ test('a redelivery of the won event after its run closed is a duplicate: no seco
   expect(first.body).toMatchObject({ duplicate: false });
   const run = await result(dealId);
   expect(run).toMatchObject({ outcome: 'invoiced' });
+  const handle = stack.client.workflow.getHandle(`deal-won/hubspot/deal-${dealId}`);
+  const { runId } = await handle.describe();
 
   const retry = await stack.sandbox.hubspot.deliver(url, body);
   expect(retry.status).toBe(202);
   expect(retry.body).toMatchObject({ duplicate: true });
-  const runs = await stack.client.workflow.count(`WorkflowId = "deal-won/hubspot/deal-${dealId}"`);
-  expect(runs.count).toBe(1);
+  expect((await handle.describe()).runId).toBe(runId);
   expect(invoicesOf(dealId)).toHaveLength(1);
+});
+
+test('a redelivery after its run was terminated is not a duplicate: the event was not acted on', async () => {
+  const { contactId } = billingContact();
+  const dealId = uniqueId();
+  stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'closedwon', amount: '600' }, [contactId]);
+  const body = JSON.stringify([
+    {
+      eventId: Number(uniqueId()),
+      subscriptionId: 1,
+      portalId: 62515,
+      appId: 1,
+      occurredAt: Date.now(),
+      subscriptionType: 'deal.propertyChange',
+      attemptNumber: 0,
+      objectId: Number(dealId),
+      propertyName: 'dealstage',
+      propertyValue: 'closedwon',
+      changeSource: 'CRM',
+    },
+  ]);
+  const url = `${stack.gatewayUrl}/webhooks/hubspot`;
+  const faults = (method: string, payload?: unknown) =>
+    fetch(`${stack.sandbox.url}/_sandbox/hubspot/faults`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+  const handle = stack.client.workflow.getHandle(`deal-won/hubspot/deal-${dealId}`);
+  // HubSpot failing: the run keeps retrying its read of the deal, until an operator terminates it.
+  await faults('POST', { errors: { count: 100_000, status: 502 } });
+  try {
+    expect((await stack.sandbox.hubspot.deliver(url, body)).body).toMatchObject({ duplicate: false });
+    const { runId } = await handle.describe();
+    await handle.terminate('operator: HubSpot is down');
+    await faults('DELETE');
+
+    const retry = await stack.sandbox.hubspot.deliver(url, body);
+    expect(retry.body).toMatchObject({ duplicate: false });
+    await expect(result(dealId)).resolves.toMatchObject({ outcome: 'invoiced' });
+    expect((await handle.describe()).runId).not.toBe(runId);
+  } finally {
+    await faults('DELETE');
+  }
 });
 
 test('won, moved back, won again: invoiced exactly once, and the second announcement says "won again"', async () => {
@@ -319,7 +364,7 @@ test('won, moved back, won again: invoiced exactly once, and the second announce
   const dealId = uniqueId();
   stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'contractsent', amount: '30000' }, [contactId]);
 
-  await winDeal(dealId, contactId, '30000');
+  const firstWin = await winDeal(dealId, contactId, '30000');
   const first = await result(dealId);
   expect(first).toMatchObject({ outcome: 'invoiced', slack: 'posted' });
 
@@ -355,6 +400,21 @@ test('won, moved back, won again: invoiced exactly once, and the second announce
   ).toHaveLength(2);
   expect(invoicesOf(dealId)).toHaveLength(1);
   expect((await runsOf(dealId)).length).toBe(2);
+
+  // A late redelivery of the *first* win (not the last run's event) starts a run, which finds that win
+  // acted on already (switchboard_won_at): nothing is announced or billed, and it is not "won again".
+  const late = await stack.sandbox.hubspot.deliver(
+    `${stack.gatewayUrl}/webhooks/hubspot`,
+    JSON.stringify((firstWin.webhooks[0] as unknown as { sent: unknown }).sent),
+  );
+  expect(late.body).toMatchObject({ duplicate: false });
+  await expect(result(dealId)).resolves.toMatchObject({ outcome: 'already_invoiced' });
+  expect((await result(dealId)).wonAgain).toBeUndefined();
+  expect(
+    stack.sandbox.slack.messagesIn('#sales').filter((m) => m.text.includes(`Deal ${dealId}`)),
+  ).toHaveLength(2);
+  expect(invoicesOf(dealId)).toHaveLength(1);
+  expect((await runsOf(dealId)).length).toBe(3);
 });
 
 test('a Stripe customer is found by email whatever its case; of several, the first created is kept', async () => {
