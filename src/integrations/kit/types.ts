@@ -47,7 +47,8 @@ export type StartPlan<W extends Workflow = Workflow> = {
        * When the id's last run has closed: `reject` (default) — the id is the event's identity, a later
        * delivery is a duplicate; `allow` — a later event is a new run (the workflow itself must then make
        * a repeat harmless, e.g. deal-won looks for the deal's invoice before it bills), while a redelivery of
-       * the event the last run was started for is still a duplicate (the run keeps its event id in its memo).
+       * the event the last run was started for is still a duplicate while that run runs or once it completed
+       * (the run keeps its event id in its memo); after it failed or was terminated, the redelivery starts one.
        */
       afterClose?: 'reject' | 'allow';
       /**
