@@ -14,7 +14,7 @@ test('every catalog workflow, under its own name, loaded from its folder only wh
   }
   // Nothing else of the catalog: definitions, settings and schemas stay out of every run's modules.
   expect(code).not.toMatch(/catalog|definition|settings/);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the generated entry is CommonJS
   const exported = require(workflowsPath) as Record<string, unknown>;
   expect(Object.keys(exported).sort()).toEqual(CATALOG.map((i) => i.workflow.name).sort());
 });
@@ -30,7 +30,7 @@ test('every workflow module is preloaded once per worker, zod guarded for frozen
     loader: string;
   };
   expect(rule.test.test('/app/node_modules/zod/v4/core/checks.cjs')).toBe(true);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the generated loader is CommonJS
   const guard = require(rule.loader) as (source: string) => string;
   expect(guard('def.pattern.lastIndex = 0;')).toBe(
     'if (!Object.isFrozen(def.pattern)) def.pattern.lastIndex = 0;',

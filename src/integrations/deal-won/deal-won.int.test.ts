@@ -279,13 +279,9 @@ test('a run that found the deal not won does not block its later real win', asyn
   expect(invoicesOf(dealId)).toEqual([expect.objectContaining({ status: 'open', amount_due: 80000 })]);
 });
 
-test('a redelivery of the won event after its run closed is a duplicate: no second run', async () => {
-  const { contactId } = billingContact();
-  const dealId = uniqueId();
-  stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'closedwon', amount: '700' }, [contactId]);
-  // HubSpot retries a delivery it saw fail (a timeout, a 503) with the same body and eventId, possibly
-  // after the run has finished; a closed deal-won run does not block a later event's run.
-  const body = JSON.stringify([
+/** A HubSpot "deal moved to closed-won" webhook body with its own eventId, to deliver (and redeliver) as is. */
+function wonEventBody(dealId: string): string {
+  return JSON.stringify([
     {
       eventId: Number(uniqueId()),
       subscriptionId: 1,
@@ -300,6 +296,15 @@ test('a redelivery of the won event after its run closed is a duplicate: no seco
       changeSource: 'CRM',
     },
   ]);
+}
+
+test('a redelivery of the won event after its run closed is a duplicate: no second run', async () => {
+  const { contactId } = billingContact();
+  const dealId = uniqueId();
+  stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'closedwon', amount: '700' }, [contactId]);
+  // HubSpot retries a delivery it saw fail (a timeout, a 503) with the same body and eventId, possibly
+  // after the run has finished; a closed deal-won run does not block a later event's run.
+  const body = wonEventBody(dealId);
   const url = `${stack.gatewayUrl}/webhooks/hubspot`;
   const first = await stack.sandbox.hubspot.deliver(url, body);
   expect(first.body).toMatchObject({ duplicate: false });
@@ -319,21 +324,7 @@ test('a redelivery after its run was terminated is not a duplicate: the event wa
   const { contactId } = billingContact();
   const dealId = uniqueId();
   stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'closedwon', amount: '600' }, [contactId]);
-  const body = JSON.stringify([
-    {
-      eventId: Number(uniqueId()),
-      subscriptionId: 1,
-      portalId: 62515,
-      appId: 1,
-      occurredAt: Date.now(),
-      subscriptionType: 'deal.propertyChange',
-      attemptNumber: 0,
-      objectId: Number(dealId),
-      propertyName: 'dealstage',
-      propertyValue: 'closedwon',
-      changeSource: 'CRM',
-    },
-  ]);
+  const body = wonEventBody(dealId);
   const url = `${stack.gatewayUrl}/webhooks/hubspot`;
   const faults = (method: string, payload?: unknown) =>
     fetch(`${stack.sandbox.url}/_sandbox/hubspot/faults`, {
