@@ -298,22 +298,30 @@ function wonEventBody(dealId: string): string {
   ]);
 }
 
-test('a redelivery of the won event after its run closed is a duplicate: no second run', async () => {
+/** A won deal with a billing contact, and its won event, delivered as is each time `deliver` is called. */
+function wonDeal(amount: string) {
   const { contactId } = billingContact();
   const dealId = uniqueId();
-  stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'closedwon', amount: '700' }, [contactId]);
+  stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'closedwon', amount }, [contactId]);
+  const body = wonEventBody(dealId);
+  return {
+    dealId,
+    deliver: () => stack.sandbox.hubspot.deliver(`${stack.gatewayUrl}/webhooks/hubspot`, body),
+    handle: stack.client.workflow.getHandle(`deal-won/hubspot/deal-${dealId}`),
+  };
+}
+
+test('a redelivery of the won event after its run closed is a duplicate: no second run', async () => {
   // HubSpot retries a delivery it saw fail (a timeout, a 503) with the same body and eventId, possibly
   // after the run has finished; a closed deal-won run does not block a later event's run.
-  const body = wonEventBody(dealId);
-  const url = `${stack.gatewayUrl}/webhooks/hubspot`;
-  const first = await stack.sandbox.hubspot.deliver(url, body);
+  const { dealId, deliver, handle } = wonDeal('700');
+  const first = await deliver();
   expect(first.body).toMatchObject({ duplicate: false });
   const run = await result(dealId);
   expect(run).toMatchObject({ outcome: 'invoiced' });
-  const handle = stack.client.workflow.getHandle(`deal-won/hubspot/deal-${dealId}`);
   const { runId } = await handle.describe();
 
-  const retry = await stack.sandbox.hubspot.deliver(url, body);
+  const retry = await deliver();
   expect(retry.status).toBe(202);
   expect(retry.body).toMatchObject({ duplicate: true });
   expect((await handle.describe()).runId).toBe(runId);
@@ -321,27 +329,22 @@ test('a redelivery of the won event after its run closed is a duplicate: no seco
 });
 
 test('a redelivery after its run was terminated is not a duplicate: the event was not acted on', async () => {
-  const { contactId } = billingContact();
-  const dealId = uniqueId();
-  stack.sandbox.hubspot.upsertDeal(dealId, { dealstage: 'closedwon', amount: '600' }, [contactId]);
-  const body = wonEventBody(dealId);
-  const url = `${stack.gatewayUrl}/webhooks/hubspot`;
+  const { dealId, deliver, handle } = wonDeal('600');
   const faults = (method: string, payload?: unknown) =>
     fetch(`${stack.sandbox.url}/_sandbox/hubspot/faults`, {
       method,
       headers: { 'content-type': 'application/json' },
       body: payload === undefined ? undefined : JSON.stringify(payload),
     });
-  const handle = stack.client.workflow.getHandle(`deal-won/hubspot/deal-${dealId}`);
   // HubSpot failing: the run keeps retrying its read of the deal, until an operator terminates it.
   await faults('POST', { errors: { count: 100_000, status: 502 } });
   try {
-    expect((await stack.sandbox.hubspot.deliver(url, body)).body).toMatchObject({ duplicate: false });
+    expect((await deliver()).body).toMatchObject({ duplicate: false });
     const { runId } = await handle.describe();
     await handle.terminate('operator: HubSpot is down');
     await faults('DELETE');
 
-    const retry = await stack.sandbox.hubspot.deliver(url, body);
+    const retry = await deliver();
     expect(retry.body).toMatchObject({ duplicate: false });
     await expect(result(dealId)).resolves.toMatchObject({ outcome: 'invoiced' });
     expect((await handle.describe()).runId).not.toBe(runId);
