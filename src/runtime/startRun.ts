@@ -92,12 +92,12 @@ export async function startRun(
     // arriving after the run closed would start it again. The run records its event; a redelivery of that
     // event is a duplicate, unless that run failed (or was cancelled, terminated, timed out): then the
     // event was not acted on, and the redelivery starts a run that does.
-    const eventMemo = plan.afterClose === 'allow' && context.eventId !== undefined;
-    if (eventMemo && (await actedOnEvent(client, plan.workflowId, context.eventId!))) return duplicate;
+    const eventId = plan.afterClose === 'allow' ? context.eventId : undefined;
+    if (eventId !== undefined && (await actedOnEvent(client, plan.workflowId, eventId))) return duplicate;
     try {
       const handle = await client.workflow.start(integration.workflow, {
         ...options,
-        ...(eventMemo ? { memo: { [EVENT_ID_MEMO]: context.eventId } } : {}),
+        ...(eventId !== undefined ? { memo: { [EVENT_ID_MEMO]: eventId } } : {}),
         // By default the id is the event's identity: a redelivery, even after the first run closed, is a
         // duplicate. `afterClose: 'allow'`: a closed run never blocks a later one.
         workflowIdReusePolicy:
