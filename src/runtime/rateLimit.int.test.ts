@@ -2,7 +2,8 @@
  * A burst against a rate-limited API: 100 HubSpot contact changes → 100 contact-sync runs → 100 Mailchimp
  * upserts, with Mailchimp limited to 10 requests/s both by the stand-in (a token bucket answering 429 with
  * Retry-After and X-RateLimit-*) and in config (MAILCHIMP_RATE_LIMIT_PER_SECOND=10, which the Temporal
- * server enforces on the api.mailchimp task queue). The burst waits in Temporal's queue: no run fails,
+ * server enforces on the api.mailchimp task queue and the workers process on the calls runs make
+ * directly). What the limit has room for goes direct; the rest waits in Temporal's queue: no run fails,
  * the API almost never has to say 429 (and is obeyed when it does), and the rate stays at the limit.
  */
 import { subscriberHash } from '../systems/mailchimp/api';
@@ -63,6 +64,22 @@ test(`a burst of ${RUNS} events against a system limited to ${LIMIT} requests/s:
   const listId = stack.config.contactSync.mailchimpListId;
   for (const email of emails.values())
     expect(stack.sandbox.mailchimp.lists.get(listId)?.get(subscriberHash(email))).toBeDefined();
+
+  // The workers process holds the same limit for the calls runs make directly: what the limit had room
+  // for went direct, the rest of the burst waited on the api.mailchimp queue.
+  const paths = await Promise.all(
+    ids.map(async (id) => {
+      const { events } = await stack.client.workflow
+        .getHandle(`contact-sync/hubspot/contact-${id}`)
+        .fetchHistory();
+      const queued = events!.some(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'upsertMailchimpMember',
+      );
+      return queued ? 'queued' : 'direct';
+    }),
+  );
+  expect(paths.filter((p) => p === 'direct').length).toBeGreaterThan(0);
+  expect(paths.filter((p) => p === 'queued').length).toBeGreaterThan(0);
 
   const hashes = new Set([...emails.values()].map(subscriberHash));
   const calls: RecordedRequest[] = stack.sandbox.recorders.mailchimp.requests.filter(

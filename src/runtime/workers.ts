@@ -3,12 +3,14 @@
  * the main task queue, and one activity worker per external system on `api.<system>` registering only
  * that system's activities, whose
  * maxTaskQueueActivitiesPerSecond the Temporal server enforces across every worker process. A burst
- * waits in Temporal's queue; it is never dropped.
+ * waits in Temporal's queue; it is never dropped. Calls workflows make directly (local activities, see
+ * DIRECT_CALLS) share the process's rate budget with the queued ones (src/systems/rateBudgets.ts).
  */
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { ActivitiesBySystem } from '../systems/activities';
 import type { Config } from '../config';
 import { SYSTEMS, taskQueueFor } from '../systems/index';
+import { waitForRateBudget } from '../systems/rateBudgets';
 import { dataConverter } from './dataConverter';
 import { workflowSource } from './workflowBundle';
 
@@ -55,6 +57,8 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
         taskQueue: taskQueueFor(system),
         activities: activities.systems[system],
         maxTaskQueueActivitiesPerSecond: config.systems[system].rateLimitPerSecond,
+        // The same limit in this process, shared with the direct calls its workflows make.
+        interceptors: { activity: [waitForRateBudget(activities.budgets[system])] },
       }),
     ),
   );

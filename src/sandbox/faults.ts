@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { TokenBucket } from '../http/tokenBucket';
 
 const count = z.coerce.number().int().min(0).max(1_000_000);
 const seconds = z.coerce.number().min(0).max(86_400);
@@ -55,13 +56,6 @@ export interface FaultCounters {
 /** The system's own error body for a status, so injected errors look like the real API's. */
 export type ErrorBodyFn = (status: number, message: string) => unknown;
 
-interface Bucket {
-  perSecond: number;
-  capacity: number;
-  tokens: number;
-  refilledAt: number;
-}
-
 type Decision =
   | { kind: 'pass' }
   | { kind: 'drop' }
@@ -71,7 +65,7 @@ type Decision =
 export class FaultInjector {
   private settings: FaultSettings = {};
   private outageUntil = 0;
-  private bucket?: Bucket;
+  private bucket?: TokenBucket;
   counters: FaultCounters = { requests: 0, rateLimited: 0, serverErrors: 0, dropped: 0 };
 
   constructor(
@@ -85,13 +79,7 @@ export class FaultInjector {
     this.settings = { ...this.settings, ...next };
     if (next.outage) this.outageUntil = this.now() + next.outage.seconds * 1000;
     if (next.rateLimit) {
-      const capacity = next.rateLimit.burst ?? Math.max(1, Math.round(next.rateLimit.perSecond));
-      this.bucket = {
-        perSecond: next.rateLimit.perSecond,
-        capacity,
-        tokens: capacity,
-        refilledAt: this.now(),
-      };
+      this.bucket = new TokenBucket(next.rateLimit.perSecond, next.rateLimit.burst, this.now);
     }
     return this.settings;
   }
@@ -197,9 +185,9 @@ export class FaultInjector {
         message: 'You have exceeded the rate limit.',
       };
     }
-    if (this.bucket && !this.take(this.bucket, now)) {
+    if (this.bucket && !this.bucket.tryTake()) {
       // Retry-After is whole seconds (RFC 9110): the time until one token is back, rounded up.
-      const waitMs = ((1 - this.bucket.tokens) / this.bucket.perSecond) * 1000;
+      const waitMs = this.bucket.msUntilNextToken();
       return {
         kind: 'throttle',
         retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
@@ -209,28 +197,13 @@ export class FaultInjector {
     return { kind: 'pass' };
   }
 
-  private refill(bucket: Bucket, now: number): void {
-    const elapsed = Math.max(0, now - bucket.refilledAt) / 1000;
-    bucket.tokens = Math.min(bucket.capacity, bucket.tokens + elapsed * bucket.perSecond);
-    bucket.refilledAt = now;
-  }
-
-  private take(bucket: Bucket, now: number): boolean {
-    this.refill(bucket, now);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
-  }
-
   private rateLimitHeaders(now: number) {
     const b = this.bucket!;
-    this.refill(b, now);
     // Epoch seconds at which the bucket is full again, as GitHub, Zendesk and others send it.
-    const fullInMs = ((b.capacity - b.tokens) / b.perSecond) * 1000;
     return {
       limit: b.capacity,
       remaining: Math.floor(b.tokens),
-      reset: Math.ceil((now + fullInMs) / 1000),
+      reset: Math.ceil((now + b.msUntilFull()) / 1000),
     };
   }
 

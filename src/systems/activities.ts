@@ -7,8 +7,10 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { HttpClient, HttpClientOptions } from '../http/client';
 import { createAlertActivities } from './alerts/api';
+import { createDirectCallActivities } from './directCalls';
 import { createHubspotActivities } from './hubspot/api';
 import type { SystemName } from './index';
+import { createRateBudgets } from './rateBudgets';
 import { createMailchimpActivities } from './mailchimp/api';
 import { createMandrillActivities } from './mandrill/api';
 import { createShipbobActivities } from './shipbob/api';
@@ -24,7 +26,10 @@ export interface ActivityDeps {
   onCall?: HttpClientOptions['onCall'];
 }
 
-/** The activities of each external system (on `api.<system>`), and the core ones (on the main queue). */
+/**
+ * The activities of each external system (on `api.<system>`), the core ones (on the main queue: alerts,
+ * and the direct calls workflows make as local activities), and the systems' rate budgets.
+ */
 export function createActivitiesBySystem(deps: ActivityDeps) {
   const http = deps.http ?? new HttpClient({ systems: deps.config.systems, onCall: deps.onCall });
   const systems = {
@@ -37,8 +42,13 @@ export function createActivitiesBySystem(deps: ActivityDeps) {
     zendesk: createZendeskActivities(http),
     shipbob: createShipbobActivities(http),
   } satisfies Record<SystemName, object>;
-  const core = createAlertActivities({ config: deps.config, http, logger: deps.logger });
-  return { systems, core };
+  // One rate budget per system for this process, shared by direct and queued calls (./rateBudgets.ts).
+  const budgets = createRateBudgets(deps.config.systems);
+  const core = {
+    ...createAlertActivities({ config: deps.config, http, logger: deps.logger }),
+    ...createDirectCallActivities({ systems, budgets, logger: deps.logger }),
+  };
+  return { systems, core, budgets };
 }
 
 export type ActivitiesBySystem = ReturnType<typeof createActivitiesBySystem>;

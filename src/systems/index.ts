@@ -5,7 +5,7 @@
  * Retry policies live here, with the system, not at call sites: an API's failure modes (how long it
  * takes to recover, how often it throttles) are a property of the API, not of the integration.
  */
-import type { ActivityOptions } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
 
 export const SYSTEMS = [
   'hubspot',
@@ -76,3 +76,26 @@ export function activityOptionsFor(
 ): ActivityOptions {
   return { ...SYSTEM_ACTIVITY_OPTIONS[system], ...overrides, taskQueue: taskQueueFor(system) };
 }
+
+/**
+ * Calls a workflow may make directly: as a local activity inside its workflow task, when the workers
+ * process has room in the system's rate limit right then (src/systems/rateBudgets.ts), instead of through
+ * the system's task queue. A direct call costs the run one history event where a queued one costs three
+ * and a round trip through the server's queue, which is most of a short run's time and of the server's
+ * writes. Only short, idempotent calls are listed (a read, a PUT by key): a direct call that fails or
+ * times out is made again on the queue, with the system's retry policy, so it may reach the API twice.
+ */
+export const DIRECT_CALLS = {
+  getHubspotContact: 'hubspot',
+  upsertMailchimpMember: 'mailchimp',
+} as const satisfies Record<string, SystemName>;
+export type DirectCallName = keyof typeof DIRECT_CALLS;
+
+/**
+ * One attempt, short: whatever goes wrong, the queued call takes over with the retry policy. 5 s keeps
+ * the workflow task well inside its 10 s timeout, so a slow API never makes the task heartbeat.
+ */
+export const DIRECT_CALL_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '5s',
+  retry: { maximumAttempts: 1 },
+};

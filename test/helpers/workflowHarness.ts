@@ -12,6 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../../src/systems/activities';
+import type { DirectCall, DirectCallOutcome } from '../../src/systems/directCalls';
 import { SYSTEMS, taskQueueFor } from '../../src/systems/index';
 import { resolveTestServer } from '../../src/runtime/cli';
 import { workflowEntry } from '../../src/runtime/workflowEntry';
@@ -141,6 +142,19 @@ export function useWorkflowHarness(workflowsPath?: string): WorkflowHarness {
           return stub(...args);
         };
       }
+      // A direct call (kit/directCalls) is made by the stub of the call it names, as the worker's
+      // callSystemDirectly makes it (within its rate budget; a failure sends the run to the queued call).
+      const stubbed = { ...activities };
+      activities.callSystemDirectly = async (call) => {
+        const { name, args } = call as DirectCall;
+        const stub = stubbed[name];
+        if (!stub) return { made: false, why: `no stub for ${name}` } satisfies DirectCallOutcome;
+        try {
+          return { made: true, result: await stub(...args) } satisfies DirectCallOutcome;
+        } catch (err) {
+          return { made: false, why: String(err) } satisfies DirectCallOutcome;
+        }
+      };
       // An activity the test did not stub is recorded and fails for good: a surprise shows at once.
       activities.default = async (...args) => {
         const name = Context.current().info.activityType;

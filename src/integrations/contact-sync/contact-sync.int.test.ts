@@ -46,6 +46,32 @@ test('a signed HubSpot contact webhook upserts the mapped member into Mailchimp'
   expect(put?.idempotencyKey).toMatch(/^[0-9a-f]{40}$/);
 });
 
+test('within the rate limits the read and the upsert are direct calls: nothing waits on a queue', async () => {
+  const id = uniqueId();
+  const email = `direct.${id}@example.com`;
+  stack.sandbox.hubspot.upsertContact(id, { email, firstname: 'Direct' });
+  await stack.sandbox.hubspot.sendWebhook([{ subscriptionType: 'contact.creation', objectId: id }]);
+  const workflowId = `contact-sync/hubspot/contact-${id}`;
+  await stack.client.workflow.getHandle(workflowId).result();
+  expect(member(email)).toMatchObject({ merge_fields: { FNAME: 'Direct' } });
+
+  const { events } = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+  // No activity task: both calls ran as local activities in the workflow task, recorded as markers
+  // whose summaries say what each call was.
+  expect(events!.filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
+  const calls = events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+  expect(calls).toHaveLength(2);
+  const summaries = await Promise.all(
+    calls.map(async (e) =>
+      stack.client.options.loadedDataConverter.payloadConverter.fromPayload(e.userMetadata!.summary!),
+    ),
+  );
+  expect(summaries).toEqual([
+    `Read HubSpot contact ${id} (direct)`,
+    expect.stringMatching(new RegExp(`^Upsert contact ${id} into Mailchimp list .* \\(direct\\)$`)),
+  ]);
+});
+
 test('the same webhook delivered twice gives one run, and the event is applied once', async () => {
   const id = uniqueId();
   const email = `twice.${id}@example.com`;

@@ -12,6 +12,8 @@
  * history. A GDPR privacy deletion erases the member permanently instead. The email to act on is the last
  * one this run synced, else read from the archived contact (HubSpot keeps it for 90 days).
  * Opt-outs (hs_email_optout) are written as `unsubscribed` and never re-subscribed by a later sync.
+ * The read and the upsert are direct calls (kit/directCalls) while HubSpot's and Mailchimp's rate limits
+ * have room: a sync is then one workflow task, not three, and the rest of a burst waits on the queues.
  * A changed email moves the member to the new address (one contact, one member), found by the email this
  * run wrote or by HubSpot's email history; see followEmailChange.
  */
@@ -21,6 +23,7 @@ import type { Activities } from '../../systems/activities';
 import type { HubspotContact } from '../../systems/hubspot/schemas';
 import { mapContactToMailchimpMember, previousEmailsOf } from './mapping';
 import { activityOptionsFor } from '../../systems/index';
+import { callDirectOrQueued } from '../kit/directCalls';
 import { alertOnFailure, sendAlert } from '../kit/failureAlert';
 import { trackProgress } from '../kit/progress';
 import { RecordEvent, recordInbox } from '../kit/recordEvents';
@@ -65,6 +68,12 @@ const mailchimp = proxyActivities<
 
 /** Runs recorded before email changes were followed replay without them (no marker in their history). */
 const EMAIL_CHANGE_PATCH = 'contact-sync-email-change';
+
+/**
+ * Runs recorded before their HubSpot read and Mailchimp upsert could be direct calls replay with both on
+ * the systems' queues. New runs make them directly while the rate limits have room (kit/directCalls).
+ */
+const DIRECT_CALLS_PATCH = 'contact-sync-direct-calls';
 
 /** HubSpot's GDPR delete: the contact is gone for good, so its member is erased, not archived. */
 const PRIVACY_DELETION = 'contact.privacyDeletion';
@@ -123,22 +132,27 @@ async function syncContact(
   const followsEmailChanges = patched(EMAIL_CHANGE_PATCH);
   // A run that has not written the member yet learns where it may be from the contact's email history.
   const withHistory = followsEmailChanges && !state.lastSyncedEmail;
-  const contact = await hubspot.getHubspotContact.executeWithOptions(
-    { summary: `Read HubSpot contact ${input.contactId}` },
-    withHistory ? [input.contactId, { emailHistory: true }] : [input.contactId],
-  );
+  const direct = patched(DIRECT_CALLS_PATCH);
+  const readSummary = `Read HubSpot contact ${input.contactId}`;
+  const readArgs: Parameters<Activities['getHubspotContact']> = withHistory
+    ? [input.contactId, { emailHistory: true }]
+    : [input.contactId];
+  const contact = direct
+    ? await callDirectOrQueued('getHubspotContact', readSummary, ...readArgs)
+    : await hubspot.getHubspotContact.executeWithOptions({ summary: readSummary }, readArgs);
   if (!contact) return archiveMember(input, state);
   const mapped = mapContactToMailchimpMember(contact);
   if (!mapped.ok) return `skipped: ${mapped.reason}`;
   const moved = followsEmailChanges
     ? await followEmailChange(input, state, contact, mapped.member.email_address)
     : '';
-  const member = await mailchimp.upsertMailchimpMember.executeWithOptions(
-    {
-      summary: `Upsert contact ${input.contactId} into Mailchimp list ${input.listId} (events ${eventIds.slice(0, 60)})`,
-    },
-    [input.listId, mapped.member],
-  );
+  const upsertSummary = `Upsert contact ${input.contactId} into Mailchimp list ${input.listId} (events ${eventIds.slice(0, 60)})`;
+  const member = direct
+    ? await callDirectOrQueued('upsertMailchimpMember', upsertSummary, input.listId, mapped.member)
+    : await mailchimp.upsertMailchimpMember.executeWithOptions({ summary: upsertSummary }, [
+        input.listId,
+        mapped.member,
+      ]);
   state.lastSyncedEmail = mapped.member.email_address;
   return `member ${member.id} ${member.status}${moved}`;
 }
