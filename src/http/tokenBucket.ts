@@ -1,6 +1,6 @@
 /**
  * A token bucket: `perSecond` tokens a second, holding at most `capacity` (a burst). The workers hold each
- * system's rate limit with one (src/runtime/rateBudgets.ts); the sandbox's stand-ins answer 429 with one.
+ * system's rate limit with one (src/systems/rateBudgets.ts); the sandbox's stand-ins answer 429 with one.
  */
 export class TokenBucket {
   private tokensNow: number;
@@ -74,7 +74,7 @@ export class TokenBucket {
       },
       Math.max(1, Math.ceil(this.msUntilNextToken())),
     );
-    // A waiting caller keeps its own activity alive; the timer alone must not hold the process open.
+    // The timer alone must not keep a process alive that is otherwise done (the worker keeps its own).
     this.timer.unref();
   }
 }

@@ -46,7 +46,7 @@ export function createActivitiesBySystem(deps: ActivityDeps) {
   const budgets = createRateBudgets(deps.config.systems);
   const core = {
     ...createAlertActivities({ config: deps.config, http, logger: deps.logger }),
-    ...createDirectCallActivities({ systems, budgets, logger: deps.logger }),
+    ...createDirectCallActivities({ systems, budgets }),
   };
   return { systems, core, budgets };
 }

@@ -6,6 +6,7 @@
  * takes to recover, how often it throttles) are a property of the API, not of the integration.
  */
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
+import type { ActivitiesBySystem } from './activities';
 
 export const SYSTEMS = [
   'hubspot',
@@ -82,20 +83,28 @@ export function activityOptionsFor(
  * process has room in the system's rate limit right then (src/systems/rateBudgets.ts), instead of through
  * the system's task queue. A direct call costs the run one history event where a queued one costs three
  * and a round trip through the server's queue, which is most of a short run's time and of the server's
- * writes. Only short, idempotent calls are listed (a read, a PUT by key): a direct call that fails or
- * times out is made again on the queue, with the system's retry policy, so it may reach the API twice.
+ * writes. It is the same call with the system's timeouts and retry policy (the same Idempotency-Key on
+ * every attempt, Retry-After obeyed); an attempt that finds no room hands the call to the queue, where
+ * it starts again. So only short, idempotent calls are listed: a read, a PUT by key.
  */
-export const DIRECT_CALLS = {
-  getHubspotContact: 'hubspot',
-  upsertMailchimpMember: 'mailchimp',
-} as const satisfies Record<string, SystemName>;
-export type DirectCallName = keyof typeof DIRECT_CALLS;
+const DIRECT_CALLS_BY_SYSTEM = {
+  hubspot: ['getHubspotContact'],
+  mailchimp: ['upsertMailchimpMember'],
+} as const satisfies { [S in SystemName]?: readonly (keyof ActivitiesBySystem['systems'][S])[] };
+
+type Listed = typeof DIRECT_CALLS_BY_SYSTEM;
+export type DirectCallName = Listed[keyof Listed][number];
+
+/** The system each direct call belongs to. */
+export const DIRECT_CALLS = Object.fromEntries(
+  Object.entries(DIRECT_CALLS_BY_SYSTEM).flatMap(([system, names]) => names.map((name) => [name, system])),
+) as { readonly [N in DirectCallName]: SystemName };
 
 /**
- * One attempt, short: whatever goes wrong, the queued call takes over with the retry policy. 5 s keeps
- * the workflow task well inside its 10 s timeout, so a slow API never makes the task heartbeat.
+ * A direct call's options: its system's timeouts and retry policy. A retry that waits longer than 2 s
+ * waits on a durable timer, so an API that is down never holds the workflow task open.
  */
-export const DIRECT_CALL_OPTIONS: LocalActivityOptions = {
-  startToCloseTimeout: '5s',
-  retry: { maximumAttempts: 1 },
-};
+export function directCallOptionsFor(system: SystemName): LocalActivityOptions {
+  const { startToCloseTimeout, scheduleToCloseTimeout, retry } = SYSTEM_ACTIVITY_OPTIONS[system];
+  return { startToCloseTimeout, scheduleToCloseTimeout, retry, localRetryThreshold: '2s' };
+}

@@ -8,8 +8,8 @@
  *   already holds the same limit on that queue across every workers process, so the wait is short: it
  *   only covers the tokens direct calls took.
  *
- * So the API sees at most its limit from one workers process. Several workers processes each hold the
- * whole limit for their direct calls: give each its share (README, "Rate limits").
+ * So one workers process keeps to the limit (a burst of one second's worth, then the rate). Several
+ * workers processes each hold the whole limit for their direct calls: give each its share (README).
  */
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { SystemConfig } from '../config';
@@ -18,9 +18,12 @@ import { SYSTEMS, type SystemName } from './index';
 
 export type RateBudgets = Record<SystemName, TokenBucket>;
 
-export function createRateBudgets(systems: Record<SystemName, Pick<SystemConfig, 'rateLimitPerSecond'>>) {
+export function createRateBudgets(
+  systems: Record<SystemName, Pick<SystemConfig, 'rateLimitPerSecond'>>,
+  now: () => number = Date.now,
+) {
   return Object.fromEntries(
-    SYSTEMS.map((system) => [system, new TokenBucket(systems[system].rateLimitPerSecond)]),
+    SYSTEMS.map((system) => [system, new TokenBucket(systems[system].rateLimitPerSecond, undefined, now)]),
   ) as RateBudgets;
 }
 

@@ -143,17 +143,13 @@ export function useWorkflowHarness(workflowsPath?: string): WorkflowHarness {
         };
       }
       // A direct call (kit/directCalls) is made by the stub of the call it names, as the worker's
-      // callSystemDirectly makes it (within its rate budget; a failure sends the run to the queued call).
+      // callSystemDirectly makes it: its failures are thrown (and retried by the local activity).
       const stubbed = { ...activities };
       activities.callSystemDirectly = async (call) => {
         const { name, args } = call as DirectCall;
         const stub = stubbed[name];
         if (!stub) return { made: false, why: `no stub for ${name}` } satisfies DirectCallOutcome;
-        try {
-          return { made: true, result: await stub(...args) } satisfies DirectCallOutcome;
-        } catch (err) {
-          return { made: false, why: String(err) } satisfies DirectCallOutcome;
-        }
+        return { made: true, result: await stub(...args) } satisfies DirectCallOutcome;
       };
       // An activity the test did not stub is recorded and fails for good: a surprise shows at once.
       activities.default = async (...args) => {

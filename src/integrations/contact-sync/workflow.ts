@@ -70,8 +70,9 @@ const mailchimp = proxyActivities<
 const EMAIL_CHANGE_PATCH = 'contact-sync-email-change';
 
 /**
- * Runs recorded before their HubSpot read and Mailchimp upsert could be direct calls replay with both on
- * the systems' queues. New runs make them directly while the rate limits have room (kit/directCalls).
+ * Syncs recorded before the HubSpot read and the Mailchimp upsert could be direct calls replay with both
+ * on the systems' queues; from its next sync on, a run makes them directly while the rate limits have
+ * room (kit/directCalls).
  */
 const DIRECT_CALLS_PATCH = 'contact-sync-direct-calls';
 

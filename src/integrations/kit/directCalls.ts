@@ -1,40 +1,69 @@
 /**
  * `callDirectOrQueued`: a listed call (DIRECT_CALLS in src/systems/index.ts) made inside the workflow
- * task when the system's rate limit has room, else — or when that one attempt fails — on the system's
- * queue with its retry policy, exactly as `proxyActivities` would make it. Either way the workflow gets
- * the same typed result, and the history names the call in its summary.
+ * task while the system's rate limit has room, with the system's timeouts and retry policy; when an
+ * attempt finds no room, on the system's queue, exactly as `proxyActivities` would make it. Either way the
+ * workflow gets the same typed result or the same failure, and the history names the call in its summary.
  *
  * Changing an existing run's calls from queued to direct changes its commands: guard the switch with
  * `patched()` so runs already open replay the way they were recorded.
  */
-import { isCancellation, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  type LocalActivityInterfaceFor,
+  proxyActivities,
+  proxyLocalActivities,
+  TimeoutFailure,
+} from '@temporalio/workflow';
 import type { Activities } from '../../systems/activities';
 import {
   activityOptionsFor,
-  DIRECT_CALL_OPTIONS,
+  directCallOptionsFor,
   DIRECT_CALLS,
   type DirectCallName,
+  type SystemName,
 } from '../../systems/index';
 
-const direct = proxyLocalActivities<Pick<Activities, 'callSystemDirectly'>>(DIRECT_CALL_OPTIONS);
+type DirectProxy = Pick<Activities, 'callSystemDirectly'>;
+const directBySystem = new Map<SystemName, LocalActivityInterfaceFor<DirectProxy>>();
+const directFor = (system: SystemName) => {
+  let proxy = directBySystem.get(system);
+  if (!proxy)
+    directBySystem.set(system, (proxy = proxyLocalActivities<DirectProxy>(directCallOptionsFor(system))));
+  return proxy;
+};
 
 export async function callDirectOrQueued<N extends DirectCallName>(
   name: N,
   summary: string,
   ...args: Parameters<Activities[N]>
 ): Promise<Awaited<ReturnType<Activities[N]>>> {
-  try {
-    const outcome = await direct.callSystemDirectly.executeWithOptions({ summary: `${summary} (direct)` }, [
-      { name, args },
-    ]);
-    if (outcome.made) return outcome.result as Awaited<ReturnType<Activities[N]>>;
-  } catch (err) {
-    // Timed out or the worker lost it: the queued call below takes over. A cancelled run stops here.
-    if (isCancellation(err)) throw err;
-  }
-  const queued = proxyActivities<Pick<Activities, N>>(activityOptionsFor(DIRECT_CALLS[name]));
+  const system = DIRECT_CALLS[name];
+  const outcome = await directFor(system)
+    .callSystemDirectly.executeWithOptions({ summary: `${summary} (direct)` }, [{ name, args }])
+    .catch((err: unknown) => {
+      throw asCallFailure(name, err);
+    });
+  if (outcome.made) return outcome.result as Awaited<ReturnType<Activities[N]>>;
+  const queued = proxyActivities<Pick<Activities, N>>(activityOptionsFor(system));
   const call = queued[name] as unknown as {
     executeWithOptions(o: { summary: string }, a: unknown[]): Promise<Awaited<ReturnType<Activities[N]>>>;
   };
   return call.executeWithOptions({ summary }, args);
+}
+
+/**
+ * A local activity's final failure reaches the workflow bare; a queued call's is an ActivityFailure
+ * naming the call. The run fails the same way either way, so alerts and the Web UI read the same.
+ */
+function asCallFailure(name: DirectCallName, err: unknown): unknown {
+  if (err instanceof ActivityFailure || isCancellation(err) || !(err instanceof Error)) return err;
+  const retryState =
+    err instanceof ApplicationFailure && err.nonRetryable
+      ? 'NON_RETRYABLE_FAILURE'
+      : err instanceof TimeoutFailure
+        ? 'TIMEOUT'
+        : 'MAXIMUM_ATTEMPTS_REACHED';
+  return new ActivityFailure('Activity task failed', name, undefined, retryState, undefined, err);
 }
