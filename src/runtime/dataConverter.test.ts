@@ -2,12 +2,14 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import {
   AesGcmCodec,
+  dataConverter,
   derivedKeyId,
   KEY_ID_METADATA,
   parseCodecKeyRing,
   payloadCodecs,
+  workflowFailureConverterPath,
 } from './dataConverter';
-import { loadConfig } from '../config';
+import { type Config, loadConfig } from '../config';
 
 const converter = new DefaultPayloadConverter();
 
@@ -140,4 +142,16 @@ describe('key ring (PAYLOAD_CODEC_KEY)', () => {
     });
     expect(payloadCodecs(config.temporal)).toHaveLength(1);
   });
+});
+
+test('workflow bundles get the failure-encoding converter exactly when payloads are encrypted', () => {
+  // A prebuilt bundle ignores the worker's failureConverterPath: without it in the bundle, a failure
+  // made in workflow code would be stored with its message in clear.
+  expect(workflowFailureConverterPath({ codecKey: undefined })).toBeUndefined();
+  const codecKey = randomBytes(32).toString('base64');
+  const bundled = workflowFailureConverterPath({ codecKey });
+  expect(bundled).toBe(dataConverter({ codecKey } as Config['temporal']).failureConverterPath);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { failureConverter } = require(bundled!) as { failureConverter: { options: object } };
+  expect(failureConverter.options).toMatchObject({ encodeCommonAttributes: true });
 });

@@ -167,10 +167,19 @@ export function payloadCodecs(temporal: Config['temporal']): PayloadCodec[] {
   return temporal.codecKey ? [new AesGcmCodec(parseCodecKeyRing(temporal.codecKey))] : [];
 }
 
+/**
+ * The failure converter workflow code needs (none without a key). A prebuilt workflow bundle ignores the
+ * worker's `failureConverterPath`, so it must be bundled in (src/runtime/workflowBundle.ts): without it a
+ * failure made in workflow code (or one it wraps) is stored with its message in clear.
+ */
+export function workflowFailureConverterPath(temporal: Pick<Config['temporal'], 'codecKey'>) {
+  return temporal.codecKey ? require.resolve('./failureConverter') : undefined;
+}
+
 export function dataConverter(temporal: Config['temporal']): DataConverter {
   if (!temporal.codecKey) return {};
   return {
     payloadCodecs: payloadCodecs(temporal),
-    failureConverterPath: require.resolve('./failureConverter'),
+    failureConverterPath: workflowFailureConverterPath(temporal),
   };
 }

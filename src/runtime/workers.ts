@@ -11,14 +11,17 @@ import type { ActivitiesBySystem } from '../systems/activities';
 import type { Config } from '../config';
 import { SYSTEMS, taskQueueFor } from '../systems/index';
 import { waitForRateBudget } from '../systems/rateBudgets';
-import { dataConverter } from './dataConverter';
+import { dataConverter, workflowFailureConverterPath } from './dataConverter';
 import { workflowSource } from './workflowBundle';
 
 export interface WorkerSetOptions {
   config: Config;
   connection: NativeConnection;
   activities: ActivitiesBySystem;
-  /** A prebuilt bundle (tests build once); otherwise the workflows are bundled from source. */
+  /**
+   * A prebuilt bundle (tests build once; with PAYLOAD_CODEC_KEY it must hold the failure converter, see
+   * workflowFailureConverterPath); otherwise the workflows are bundled from source.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -42,7 +45,9 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
   const integrationWorker = await Worker.create({
     ...common,
     taskQueue: config.temporal.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : await workflowSource()),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : await workflowSource(workflowFailureConverterPath(config.temporal))),
     activities: activities.core,
     // Runs kept in the sticky cache (WORKER_MAX_CACHED_WORKFLOWS). The SDK's default sizes the cache from
     // the heap limit (~2,200 runs on a 24 GB machine): an entity run per contact, open for its idle

@@ -14,17 +14,20 @@ import { workflowEntry } from './workflowEntry';
 
 type Source = Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'>;
 
-export async function workflowSource(): Promise<Source> {
-  const codePath = await bundleInChild().catch(() => undefined);
+/** @param failureConverterPath bundled in when set (see workflowFailureConverterPath). */
+export async function workflowSource(failureConverterPath?: string): Promise<Source> {
+  const codePath = await bundleInChild(failureConverterPath).catch(() => undefined);
   if (codePath) return { workflowBundle: { codePath } };
   const { workflowsPath, bundlerOptions } = workflowEntry();
   return { workflowsPath, bundlerOptions };
 }
 
-function bundleInChild(): Promise<string | undefined> {
+function bundleInChild(failureConverterPath?: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     // fork() reuses this process's node flags: under ts-node (the bench's smoke run) the child is too.
-    const child = fork(__filename, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(__filename, failureConverterPath ? [failureConverterPath] : [], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
     child.once('message', (message: { codePath?: string }) => resolve(message.codePath));
@@ -36,11 +39,12 @@ function bundleInChild(): Promise<string | undefined> {
   });
 }
 
-async function bundleAndReport(): Promise<void> {
+async function bundleAndReport(failureConverterPath: string | undefined): Promise<void> {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   const noop = () => undefined;
   const { code } = await bundleWorkflowCode({
     ...workflowEntry().bundleOptions,
+    failureConverterPath,
     logger: { trace: noop, debug: noop, info: noop, log: noop, warn: noop, error: (m) => console.error(m) },
   });
   // Named by its content, written whole before it is named: processes bundling the same code share it.
@@ -58,7 +62,7 @@ async function bundleAndReport(): Promise<void> {
 }
 
 if (require.main === module) {
-  bundleAndReport().catch((err: unknown) => {
+  bundleAndReport(process.argv[2]).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

@@ -102,8 +102,17 @@ export function createTestWorkers(
     config,
     connection,
     activities: createActivitiesBySystem({ config, logger: silentLogger, onCall }),
-    workflowBundle: { codePath: process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE! },
+    workflowBundle: testWorkflowBundle(config),
   });
+}
+
+/** globalSetup's workflow bundle for this config: with PAYLOAD_CODEC_KEY, the one that encodes failures. */
+export function testWorkflowBundle(config: Config): { codePath: string } {
+  return {
+    codePath: config.temporal.codecKey
+      ? process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE_ENCODING_FAILURES!
+      : process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE!,
+  };
 }
 
 export interface UseStackOptions extends StackOptions {

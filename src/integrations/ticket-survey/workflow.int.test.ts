@@ -12,7 +12,7 @@ import { resolveTestServer } from '../../runtime/cli';
 import { freePort } from '../../runtime/devServer';
 import { createWorkers, WorkerSet } from '../../runtime/workers';
 import { SURVEY_SENT_TAG, ticketReopenedSignal, ticketSolvedSignal, ticketSurvey } from './workflow';
-import { silentLogger } from '../../../test/helpers/stack';
+import { silentLogger, testWorkflowBundle } from '../../../test/helpers/stack';
 
 let env: TestWorkflowEnvironment;
 let sandbox: Sandbox;
@@ -37,7 +37,7 @@ beforeAll(async () => {
     config,
     connection: env.nativeConnection as NativeConnection,
     activities: createActivitiesBySystem({ config, logger: silentLogger }),
-    workflowBundle: { codePath: process.env.SWITCHBOARD_TEST_WORKFLOW_BUNDLE! },
+    workflowBundle: testWorkflowBundle(config),
   });
   running = workers.run();
 });
