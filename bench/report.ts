@@ -47,7 +47,7 @@ export async function renderReadme(readme: string, r: Results, resultsFile: stri
     '| on two cores | Switchboard, this machine, `npm start` | n8n, published |',
     '| --- | --- | --- |',
     `| webhooks accepted per second, sustained | **${r.stack.sustained.acceptedPerSecond}/s** (open loop at ${r.settings.rate}/s for ${r.settings.durationS} s, ${r.stack.sustained.errors} errors, p99 ${r.stack.sustained.latencyMs.p99} ms); each is a durable Temporal run | **220 executions/s** (single instance, 2-vCPU c5a.large, webhook → Set workflow, PostgreSQL) |`,
-    `| completed end to end per second | ${r.stack.e2e.perSecond}/s (webhook → HubSpot read → Mailchimp write, two API calls through rate-limited task queues) | |`,
+    `| completed end to end per second | ${r.stack.e2e.perSecond}/s (webhook → HubSpot read → Mailchimp write, two API calls, direct while the rate limits have room, else queued) | |`,
     `| full sync | ${r.fullSync.contacts} contacts in ${r.fullSync.seconds} s (${r.fullSync.contactsPerSecond}/s) at the default API rate limits | |`,
     '',
     `Baselines measured in the same run: a plain \`temporal server start-dev --db-filename\` (SQLite defaults) ` +
