@@ -30,31 +30,16 @@ test('a burst capacity other than one second', () => {
   expect(bucket.msUntilFull()).toBe(20_000);
 });
 
-describe('take() waits in line', () => {
-  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
-  afterEach(() => jest.useRealTimers());
-
-  test('callers past the burst are served in arrival order as tokens come back; none is refused', async () => {
-    const bucket = new TokenBucket(10, 2);
-    const served: number[] = [];
-    const all = Promise.all([0, 1, 2, 3, 4].map((n) => bucket.take().then(() => served.push(n))));
-    await Promise.resolve();
-    expect(served).toEqual([0, 1]);
-    await jest.advanceTimersByTimeAsync(100);
-    expect(served).toEqual([0, 1, 2]);
-    await jest.advanceTimersByTimeAsync(200);
-    await all;
-    expect(served).toEqual([0, 1, 2, 3, 4]);
-  });
-
-  test('while someone waits, tryTake() does not jump the line', async () => {
-    const bucket = new TokenBucket(10, 1);
-    expect(bucket.tryTake()).toBe(true);
-    const waiting = bucket.take();
-    jest.setSystemTime(Date.now() + 150); // a token is back, but it is the waiter's
-    expect(bucket.tryTake()).toBe(false);
-    await jest.advanceTimersByTimeAsync(100);
-    await waiting;
-    expect(bucket.tryTake()).toBe(false);
-  });
+test('a debit counts a call already paced elsewhere: the bucket goes into debt and nothing starts until it is paid', () => {
+  const { bucket, advance } = bucketAt(10, 2);
+  bucket.debit();
+  bucket.debit();
+  bucket.debit();
+  expect(bucket.tokens).toBe(-1);
+  expect(bucket.tryTake()).toBe(false);
+  expect(bucket.msUntilNextToken()).toBeCloseTo(200);
+  advance(150);
+  expect(bucket.tryTake()).toBe(false);
+  advance(50);
+  expect(bucket.tryTake()).toBe(true);
 });

@@ -5,9 +5,6 @@
 export class TokenBucket {
   private tokensNow: number;
   private refilledAt: number;
-  /** Callers waiting in take(), served first come, first served. */
-  private readonly waiting: (() => void)[] = [];
-  private timer?: NodeJS.Timeout;
 
   constructor(
     readonly perSecond: number,
@@ -18,27 +15,24 @@ export class TokenBucket {
     this.refilledAt = now();
   }
 
-  /** The tokens there are now (fractions included). */
+  /** The tokens there are now (fractions included; below zero while a debt is paid back). */
   get tokens(): number {
     this.refill();
     return this.tokensNow;
   }
 
-  /** Takes a token if one is there and nobody waits for it; never waits. */
+  /** Takes a token if one is there; never waits. */
   tryTake(): boolean {
     this.refill();
-    if (this.waiting.length > 0 || this.tokensNow < 1) return false;
+    if (this.tokensNow < 1) return false;
     this.tokensNow -= 1;
     return true;
   }
 
-  /** Takes a token, waiting in line for it: a burst is queued, never refused. */
-  take(): Promise<void> {
-    if (this.tryTake()) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.schedule();
-    });
+  /** Takes a token whether or not one is there: a call someone else already paced still counts. */
+  debit(): void {
+    this.refill();
+    this.tokensNow -= 1;
   }
 
   /** Milliseconds until one token is back (0 when one is there). */
@@ -58,23 +52,5 @@ export class TokenBucket {
     const elapsed = Math.max(0, now - this.refilledAt) / 1000;
     this.tokensNow = Math.min(this.capacity, this.tokensNow + elapsed * this.perSecond);
     this.refilledAt = now;
-  }
-
-  private schedule(): void {
-    if (this.timer || this.waiting.length === 0) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.refill();
-        while (this.waiting.length > 0 && this.tokensNow >= 1) {
-          this.tokensNow -= 1;
-          this.waiting.shift()!();
-        }
-        this.schedule();
-      },
-      Math.max(1, Math.ceil(this.msUntilNextToken())),
-    );
-    // The timer alone must not keep a process alive that is otherwise done (the worker keeps its own).
-    this.timer.unref();
   }
 }

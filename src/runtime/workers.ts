@@ -10,7 +10,7 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { ActivitiesBySystem } from '../systems/activities';
 import type { Config } from '../config';
 import { SYSTEMS, taskQueueFor } from '../systems/index';
-import { waitForRateBudget } from '../systems/rateBudgets';
+import { countAgainstRateBudget } from '../systems/rateBudgets';
 import { dataConverter, workflowFailureConverterPath } from './dataConverter';
 import { workflowSource } from './workflowBundle';
 
@@ -62,8 +62,8 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
         taskQueue: taskQueueFor(system),
         activities: activities.systems[system],
         maxTaskQueueActivitiesPerSecond: config.systems[system].rateLimitPerSecond,
-        // The same limit in this process, shared with the direct calls its workflows make.
-        interceptors: { activity: [waitForRateBudget(activities.budgets[system])] },
+        // The same limit in this process: direct calls start only when queued ones leave room.
+        interceptors: { activity: [countAgainstRateBudget(activities.budgets[system])] },
       }),
     ),
   );

@@ -1,24 +1,26 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { createDirectCallActivities } from './directCalls';
+import { createDirectCallActivities, FAILURE_COOL_OFF_MS, MAX_DIRECT_IN_FLIGHT } from './directCalls';
 import { createRateBudgets } from './rateBudgets';
 import { SYSTEMS, type SystemName } from './index';
 
-const env = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
+const env = (attempt = 1) => new MockActivityEnvironment({ attempt }, { logger: new DefaultLogger('ERROR') });
+const upsertCall = { name: 'upsertMailchimpMember' as const, args: ['L1', {}] };
+let clock = 1_000_000; // stands still unless a test moves it
 
 function directCalls(limitPerSecond: number, upsert: (...args: unknown[]) => Promise<unknown>) {
   const limits = Object.fromEntries(
     SYSTEMS.map((s) => [s, { rateLimitPerSecond: limitPerSecond }]),
   ) as Record<SystemName, { rateLimitPerSecond: number }>;
-  const budgets = createRateBudgets(limits, () => 1_000_000); // a clock that stands still
+  const budgets = createRateBudgets(limits, () => clock);
   const systems = Object.fromEntries(SYSTEMS.map((s) => [s, {}])) as Record<SystemName, object>;
   systems.mailchimp = { upsertMailchimpMember: upsert };
-  return { budgets, ...createDirectCallActivities({ systems, budgets }) };
+  return { budgets, ...createDirectCallActivities({ systems, budgets, now: () => clock }) };
 }
 
 test('a listed call is made within the system’s rate budget and answers its result', async () => {
   const upsert = jest.fn(async (listId: unknown) => ({ id: `m-${String(listId)}`, status: 'subscribed' }));
-  const { callSystemDirectly, budgets } = directCalls(3, upsert);
+  const { callSystemDirectly, budgets } = directCalls(6, upsert); // a burst of 3
   const outcome = await env().run(callSystemDirectly, {
     name: 'upsertMailchimpMember' as const,
     args: ['L1', {}],
@@ -31,7 +33,7 @@ test('a listed call is made within the system’s rate budget and answers its re
 
 test('with the budget spent the call is not made: the run makes it on the queue', async () => {
   const upsert = jest.fn(async () => ({}));
-  const { callSystemDirectly } = directCalls(2, upsert);
+  const { callSystemDirectly } = directCalls(4, upsert); // a burst of 2
   const call = { name: 'upsertMailchimpMember' as const, args: ['L1', {}] };
   await env().run(callSystemDirectly, call);
   await env().run(callSystemDirectly, call);
@@ -61,4 +63,54 @@ test('a call not listed as direct is never made directly', async () => {
   });
   expect(outcome).toEqual({ made: false, why: 'archiveMailchimpMember is not a direct call' });
   expect(upsert).not.toHaveBeenCalled();
+});
+
+test('after a direct call to a system fails, new calls to it go to its queue for a while', async () => {
+  let fail = true;
+  const upsert = jest.fn(async () => {
+    if (fail) throw new Error('Mailchimp answered 503');
+    return {};
+  });
+  const { callSystemDirectly } = directCalls(100, upsert);
+  await expect(env().run(callSystemDirectly, upsertCall)).rejects.toThrow('503');
+  fail = false;
+  expect(await env().run(callSystemDirectly, upsertCall)).toMatchObject({ made: false });
+  // The call that failed is retried where it is (attempt 2): its retries stay direct.
+  expect(await env(2).run(callSystemDirectly, upsertCall)).toEqual({ made: true, result: {} });
+  clock += FAILURE_COOL_OFF_MS;
+  expect(await env().run(callSystemDirectly, upsertCall)).toEqual({ made: true, result: {} });
+});
+
+test(`at most ${MAX_DIRECT_IN_FLIGHT} direct calls to a system at a time: a slow API holds few workflow tasks`, async () => {
+  const pending: (() => void)[] = [];
+  let slow = true;
+  const upsert = jest.fn(async () => {
+    if (slow) await new Promise<void>((resolve) => pending.push(resolve));
+    return {};
+  });
+  const { callSystemDirectly } = directCalls(100, upsert);
+  const started = Array.from({ length: MAX_DIRECT_IN_FLIGHT }, () =>
+    env().run(callSystemDirectly, upsertCall),
+  );
+  while (pending.length < MAX_DIRECT_IN_FLIGHT) await new Promise((r) => setImmediate(r));
+  expect(await env().run(callSystemDirectly, upsertCall)).toEqual({
+    made: false,
+    why: `${MAX_DIRECT_IN_FLIGHT} direct calls to mailchimp are under way`,
+  });
+  slow = false;
+  for (const release of pending) release();
+  await Promise.all(started);
+  expect(await env().run(callSystemDirectly, upsertCall)).toMatchObject({ made: true });
+});
+
+test('a retry of a direct call stays direct and counts against the budget, room or not', async () => {
+  const upsert = jest.fn(async () => ({}));
+  const { callSystemDirectly, budgets } = directCalls(2, upsert); // a burst of 1
+  expect(budgets.mailchimp.tryTake()).toBe(true); // the budget is spent
+  expect(await env(2).run(callSystemDirectly, upsertCall)).toEqual({ made: true, result: {} });
+  expect(budgets.mailchimp.tokens).toBe(-1);
+  // A new call finds no room until the debt is paid.
+  expect(await env().run(callSystemDirectly, upsertCall)).toMatchObject({ made: false });
+  clock += 1000;
+  expect(await env().run(callSystemDirectly, upsertCall)).toMatchObject({ made: true });
 });

@@ -83,9 +83,10 @@ export function activityOptionsFor(
  * process has room in the system's rate limit right then (src/systems/rateBudgets.ts), instead of through
  * the system's task queue. A direct call costs the run one history event where a queued one costs three
  * and a round trip through the server's queue, which is most of a short run's time and of the server's
- * writes. It is the same call with the system's timeouts and retry policy (the same Idempotency-Key on
- * every attempt, Retry-After obeyed); an attempt that finds no room hands the call to the queue, where
- * it starts again. So only short, idempotent calls are listed: a read, a PUT by key.
+ * writes. It is the same call with the system's timeouts and retry policy (Retry-After obeyed). A call
+ * that finds no room when it starts is made on the queue instead, and a direct call's key for the API
+ * (Idempotency-Key) is not the queued call's. So only short, idempotent calls are listed: a read, a PUT
+ * by key.
  */
 const DIRECT_CALLS_BY_SYSTEM = {
   hubspot: ['getHubspotContact'],

@@ -1,14 +1,15 @@
 /**
  * Each system's rate limit, held in the workers process as a token bucket (`<SYSTEM>_RATE_LIMIT_PER_SECOND`
- * a second, a burst of one second's worth), shared by every call this process makes to the system:
+ * a second, a burst of half a second's worth), shared by every call this process makes to the system:
  *
- * - a direct call (DIRECT_CALLS in src/systems/index.ts) takes a token only if one is there and nobody
- *   waits for it; otherwise the workflow makes the call on the system's queue instead;
- * - a queued call (an activity on `api.<system>`) waits in line for its token before it runs. The server
- *   already holds the same limit on that queue across every workers process, so the wait is short: it
- *   only covers the tokens direct calls took.
+ * - a direct call (DIRECT_CALLS in ./index.ts) starts only if a token is free; otherwise the workflow
+ *   makes the call on the system's queue;
+ * - a queued call (an activity on `api.<system>`) takes its token as it runs, free or not: the server
+ *   already paces the queue to the same limit across every workers process, so it never waits here, and
+ *   while queued calls use the whole limit, no direct call starts.
  *
- * So one workers process keeps to the limit (a burst of one second's worth, then the rate). Several
+ * So one workers process keeps to the limit: the rate, after a first second in which the direct calls that
+ * found room and the queue's own first burst can add up. Several
  * workers processes each hold the whole limit for their direct calls: give each its share (README).
  */
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
@@ -23,16 +24,21 @@ export function createRateBudgets(
   now: () => number = Date.now,
 ) {
   return Object.fromEntries(
-    SYSTEMS.map((system) => [system, new TokenBucket(systems[system].rateLimitPerSecond, undefined, now)]),
+    SYSTEMS.map((system) => {
+      const perSecond = systems[system].rateLimitPerSecond;
+      // A burst of half a second's worth: the API counts requests as they arrive, and the network
+      // bunches them; the margin keeps arrivals inside a one-second burst.
+      return [system, new TokenBucket(perSecond, Math.max(1, Math.round(perSecond / 2)), now)];
+    }),
   ) as RateBudgets;
 }
 
-/** For a system's activity worker: every attempt waits for its token before it runs. */
-export function waitForRateBudget(budget: TokenBucket): ActivityInterceptorsFactory {
+/** For a system's activity worker: every attempt counts against the budget as it runs. */
+export function countAgainstRateBudget(budget: TokenBucket): ActivityInterceptorsFactory {
   return () => ({
     inbound: {
       async execute(input, next) {
-        await budget.take();
+        budget.debit();
         return next(input);
       },
     },

@@ -14,7 +14,6 @@ import {
   type LocalActivityInterfaceFor,
   proxyActivities,
   proxyLocalActivities,
-  TimeoutFailure,
 } from '@temporalio/workflow';
 import type { Activities } from '../../systems/activities';
 import {
@@ -54,16 +53,19 @@ export async function callDirectOrQueued<N extends DirectCallName>(
 }
 
 /**
- * A local activity's final failure reaches the workflow bare; a queued call's is an ActivityFailure
- * naming the call. The run fails the same way either way, so alerts and the Web UI read the same.
+ * A local activity's final failure reaches the workflow bare, and its timeout as an ActivityFailure of
+ * `callSystemDirectly`; a queued call's failure is an ActivityFailure naming the call. The run fails the
+ * same way either way, so alerts and the Web UI read the same.
  */
 function asCallFailure(name: DirectCallName, err: unknown): unknown {
-  if (err instanceof ActivityFailure || isCancellation(err) || !(err instanceof Error)) return err;
+  if (isCancellation(err) || !(err instanceof Error)) return err;
+  if (err instanceof ActivityFailure) {
+    if (err.activityType === name) return err;
+    return new ActivityFailure(err.message, name, err.activityId, err.retryState, err.identity, err.cause);
+  }
   const retryState =
     err instanceof ApplicationFailure && err.nonRetryable
       ? 'NON_RETRYABLE_FAILURE'
-      : err instanceof TimeoutFailure
-        ? 'TIMEOUT'
-        : 'MAXIMUM_ATTEMPTS_REACHED';
+      : 'MAXIMUM_ATTEMPTS_REACHED';
   return new ActivityFailure('Activity task failed', name, undefined, retryState, undefined, err);
 }
