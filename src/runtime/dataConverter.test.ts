@@ -151,7 +151,7 @@ test('workflow bundles get the failure-encoding converter exactly when payloads 
   const codecKey = randomBytes(32).toString('base64');
   const bundled = workflowFailureConverterPath({ codecKey });
   expect(bundled).toBe(dataConverter({ codecKey } as Config['temporal']).failureConverterPath);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module at the very path the bundle gets
   const { failureConverter } = require(bundled!) as { failureConverter: { options: object } };
   expect(failureConverter.options).toMatchObject({ encodeCommonAttributes: true });
 });
