@@ -144,14 +144,13 @@ describe('key ring (PAYLOAD_CODEC_KEY)', () => {
   });
 });
 
-test('workflow bundles get the failure-encoding converter exactly when payloads are encrypted', () => {
+test('workflow bundles get the failure-encoding converter exactly when payloads are encrypted', async () => {
   // A prebuilt bundle ignores the worker's failureConverterPath: without it in the bundle, a failure
   // made in workflow code would be stored with its message in clear.
   expect(workflowFailureConverterPath({ codecKey: undefined })).toBeUndefined();
   const codecKey = randomBytes(32).toString('base64');
   const bundled = workflowFailureConverterPath({ codecKey });
   expect(bundled).toBe(dataConverter({ codecKey } as Config['temporal']).failureConverterPath);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module at the very path the bundle gets
-  const { failureConverter } = require(bundled!) as { failureConverter: { options: object } };
+  const { failureConverter } = (await import(bundled!)) as { failureConverter: { options: object } };
   expect(failureConverter.options).toMatchObject({ encodeCommonAttributes: true });
 });

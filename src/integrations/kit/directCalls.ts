@@ -11,7 +11,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
-  type LocalActivityInterfaceFor,
   proxyActivities,
   proxyLocalActivities,
 } from '@temporalio/workflow';
@@ -21,17 +20,7 @@ import {
   directCallOptionsFor,
   DIRECT_CALLS,
   type DirectCallName,
-  type SystemName,
 } from '../../systems/index';
-
-type DirectProxy = Pick<Activities, 'callSystemDirectly'>;
-const directBySystem = new Map<SystemName, LocalActivityInterfaceFor<DirectProxy>>();
-const directFor = (system: SystemName) => {
-  let proxy = directBySystem.get(system);
-  if (!proxy)
-    directBySystem.set(system, (proxy = proxyLocalActivities<DirectProxy>(directCallOptionsFor(system))));
-  return proxy;
-};
 
 export async function callDirectOrQueued<N extends DirectCallName>(
   name: N,
@@ -39,8 +28,10 @@ export async function callDirectOrQueued<N extends DirectCallName>(
   ...args: Parameters<Activities[N]>
 ): Promise<Awaited<ReturnType<Activities[N]>>> {
   const system = DIRECT_CALLS[name];
-  const outcome = await directFor(system)
-    .callSystemDirectly.executeWithOptions({ summary: `${summary} (direct)` }, [{ name, args }])
+  // Proxies are cheap views over the options, like proxyActivities below: made per call, nothing kept.
+  const direct = proxyLocalActivities<Pick<Activities, 'callSystemDirectly'>>(directCallOptionsFor(system));
+  const outcome = await direct.callSystemDirectly
+    .executeWithOptions({ summary: `${summary} (direct)` }, [{ name, args }])
     .catch((err: unknown) => {
       throw asCallFailure(name, err);
     });
