@@ -1,3 +1,4 @@
+import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 import { CONTACT_TO_MAILCHIMP } from './mapping';
 import { contactEventSignal, contactSync, type ContactEvent, type ContactSyncInput } from './workflow';
@@ -9,6 +10,7 @@ function contactPlan(contactId: string, event: ContactEvent, config: Config): St
     contactId,
     listId: config.contactSync.mailchimpListId,
     idleTimeout: config.contactSync.idleTimeout,
+    ...(msToNumber(config.contactSync.idleTimeout) === 0 && { completeWhenIdle: true }),
   };
   return {
     mode: 'signalWithStart',
@@ -47,7 +49,7 @@ export const contactSyncIntegration = defineIntegration({
   from: { system: 'hubspot', records: 'contacts' },
   to: [{ system: 'mailchimp', records: 'list members' }],
   direction: 'one-way',
-  frequency: 'real time: one entity run per contact, events applied in order within seconds',
+  frequency: 'real time: one entity run per contact at a time, events applied in order within seconds',
   fieldMaps: { 'hubspot contact → mailchimp member': CONTACT_TO_MAILCHIMP },
   planFor(event, config) {
     return contactPlan(

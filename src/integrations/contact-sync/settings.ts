@@ -22,8 +22,9 @@ export const contactSyncSettings = defineIntegrationSettings({
         .transform((v) => v as Duration),
       required: false,
       secret: false,
-      default: '1m',
-      description: "how long a contact's entity run waits for more events before completing",
+      default: '0s',
+      description:
+        "how long a contact's entity run waits for more events before completing. 0s: it completes as soon as no event is pending, with no timer (the cheapest run; a redelivered event is dropped only while its run is open, and a GDPR deletion erases the member only if it arrives while the run that synced it is open, else a person is alerted). A wait such as 1m keeps the run open that long, at the cost of a timer and a workflow task per run",
     }),
   },
 });

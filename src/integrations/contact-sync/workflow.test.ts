@@ -54,6 +54,39 @@ test('a created contact is read from HubSpot and upserted; the run closes after 
     },
   ));
 
+test('completing when idle: the run ends in the task of its last sync, with no timer', () =>
+  harness.run(
+    {
+      getHubspotContact: async () => contact('ada@example.com'),
+      upsertMailchimpMember: async () => ({ id: 'm1', status: 'subscribed' }),
+    },
+    async (run) => {
+      const handle = await startWith(run, event('e1', 'contact.creation'), {
+        idleTimeout: '0s',
+        completeWhenIdle: true,
+      });
+      await expect(handle.result()).resolves.toMatchObject({ eventsApplied: 1, syncs: 1 });
+      expect(run.names()).toEqual(['getHubspotContact', 'upsertMailchimpMember']);
+      const { events } = await handle.fetchHistory();
+      expect(events!.filter((e) => e.timerStartedEventAttributes)).toEqual([]);
+      expect(events!.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+    },
+  ));
+
+test('a run recorded with a zero idle timeout but no completeWhenIdle still waits on its timer', () =>
+  harness.run(
+    {
+      getHubspotContact: async () => contact('ada@example.com'),
+      upsertMailchimpMember: async () => ({ id: 'm1', status: 'subscribed' }),
+    },
+    async (run) => {
+      const handle = await startWith(run, event('e1', 'contact.creation'), { idleTimeout: '0s' });
+      await expect(handle.result()).resolves.toMatchObject({ eventsApplied: 1, syncs: 1 });
+      const { events } = await handle.fetchHistory();
+      expect(events!.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
+    },
+  ));
+
 test('a contact HubSpot no longer returns is archived in Mailchimp by its last synced email', () =>
   harness.run(
     {

@@ -4,8 +4,9 @@
  * One entity workflow per contact (`contact-sync/hubspot/contact-<id>`), fed by signalWithStart: events
  * about one contact are applied one at a time, in arrival order, and a burst is coalesced into one sync.
  * Every sync re-reads the contact from HubSpot, so the last write always carries the newest values, never
- * a stale payload. Duplicate deliveries (same eventId) are dropped. After `idleTimeout` without events the
- * run completes; a long-lived contact continues-as-new to keep its history small.
+ * a stale payload. Duplicate deliveries (same eventId) are dropped while the run is open. By default the
+ * run completes as soon as no event is pending (completeWhenIdle); with an idle timeout it waits that long
+ * for more first. A long-lived contact continues-as-new to keep its history small.
  *
  * Deletions follow HubSpot's truth too: a contact HubSpot no longer returns (deleted = archived, or merged)
  * is archived in Mailchimp — the email platform's way to drop someone while keeping their opt-out
@@ -26,7 +27,7 @@ import { activityOptionsFor } from '../../systems/index';
 import { callDirectOrQueued } from '../kit/directCalls';
 import { alertOnFailure, sendAlert } from '../kit/failureAlert';
 import { trackProgress } from '../kit/progress';
-import { RecordEvent, recordInbox } from '../kit/recordEvents';
+import { COMPLETE_WHEN_IDLE, RecordEvent, recordInbox } from '../kit/recordEvents';
 
 export type ContactEvent = RecordEvent;
 
@@ -35,6 +36,11 @@ export interface ContactSyncInput {
   listId: string;
   /** How long the run waits for more events before completing, e.g. "1m". */
   idleTimeout: Duration;
+  /**
+   * Complete as soon as no event is pending, without a timer (kit/recordEvents COMPLETE_WHEN_IDLE): set
+   * when the idle timeout is zero. A new field, so runs recorded before it replay with their timer.
+   */
+  completeWhenIdle?: boolean;
   /** Events handed over by continueAsNew (or given at a manual start). */
   pending?: ContactEvent[];
   seenEventIds?: string[];
@@ -96,7 +102,7 @@ export async function contactSync(input: ContactSyncInput): Promise<ContactSyncR
   return alertOnFailure(progress, input.contactId, async () => {
     for (;;) {
       progress.stage = 'waiting for events';
-      const batch = await inbox.nextBatch(input.idleTimeout);
+      const batch = await inbox.nextBatch(input.completeWhenIdle ? COMPLETE_WHEN_IDLE : input.idleTimeout);
       if (!batch) break;
       progress.stage = 'syncing';
       result.lastOutcome = await syncContact(

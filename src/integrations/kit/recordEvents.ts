@@ -20,6 +20,16 @@ export interface RecordInboxState {
 
 const SEEN_IDS_KEPT = 500;
 
+/**
+ * No idle wait: the run completes in the workflow task that made its last sync, with no timer and no
+ * further task (and, for a run the worker's cache has already let go, no replay of its history). Events that come later start a new
+ * run (signalWithStart), so a redelivery is dropped only while the run is open. An event that arrives
+ * during that last task makes Temporal refuse the completion (UnhandledCommand): the task runs again with
+ * the event, so nothing is lost, and the calls it made are made again, which is why the sync's calls
+ * must be idempotent.
+ */
+export const COMPLETE_WHEN_IDLE = 'complete when idle';
+
 export function recordInbox<E extends RecordEvent>(
   signal: SignalDefinition<[E]>,
   initial: { pending?: E[]; seenEventIds?: string[] },
@@ -39,8 +49,12 @@ export function recordInbox<E extends RecordEvent>(
   setHandler(signal, accept);
 
   return {
-    /** Every pending event, or undefined once `idleTimeout` passed with none: the run may complete. */
-    async nextBatch(idleTimeout: Duration): Promise<E[] | undefined> {
+    /**
+     * Every pending event, or undefined once `idleTimeout` passed with none: the run may complete.
+     * With COMPLETE_WHEN_IDLE it never waits: undefined as soon as nothing is pending.
+     */
+    async nextBatch(idleTimeout: Duration | typeof COMPLETE_WHEN_IDLE): Promise<E[] | undefined> {
+      if (idleTimeout === COMPLETE_WHEN_IDLE) return pending.length > 0 ? pending.splice(0) : undefined;
       const summary = `Wait up to ${String(idleTimeout)} for more events about this record`;
       if (!(await condition(() => pending.length > 0, idleTimeout, { summary }))) return undefined;
       return pending.splice(0, pending.length);
