@@ -13,7 +13,7 @@ const listId = () => stack.config.contactSync.mailchimpListId;
 const member = (email: string) => stack.sandbox.mailchimp.lists.get(listId())?.get(subscriberHash(email));
 const workflowIdOf = (id: string) => `contact-sync/hubspot/contact-${id}`;
 
-test('a run completes with its sync, no timer and no second task; the next event starts a new run', async () => {
+test('a run completes with its sync: no timer, no second task, no patch marker; the next event starts a new run', async () => {
   const id = uniqueId();
   const email = `idle.${id}@example.com`;
   stack.sandbox.hubspot.upsertContact(id, { email, firstname: 'First' });
@@ -26,6 +26,13 @@ test('a run completes with its sync, no timer and no second task; the next event
   const { events } = await first.fetchHistory();
   expect(events!.filter((e) => e.timerStartedEventAttributes)).toEqual([]);
   expect(events!.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+  // Started by this version, the run asks no patched(): its only markers are the two direct calls, and it
+  // upserts no search attribute (TemporalChangeVersion) after its start.
+  expect(events!.filter((e) => e.markerRecordedEventAttributes?.markerName !== undefined)).toHaveLength(2);
+  expect(
+    events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'),
+  ).toHaveLength(2);
+  expect(events!.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
   await recordHistory(stack.client, workflowIdOf(id), 'contact-sync', 'contact-sync.complete-when-idle');
 
   stack.sandbox.hubspot.upsertContact(id, { firstname: 'Second' });

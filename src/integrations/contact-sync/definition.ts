@@ -1,7 +1,13 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 import { CONTACT_TO_MAILCHIMP } from './mapping';
-import { contactEventSignal, contactSync, type ContactEvent, type ContactSyncInput } from './workflow';
+import {
+  CONTACT_SYNC_VERSION,
+  contactEventSignal,
+  contactSync,
+  type ContactEvent,
+  type ContactSyncInput,
+} from './workflow';
 import { defineIntegration, signalWith, type StartPlan } from '../kit/types';
 import type { Config } from '../../config';
 
@@ -10,6 +16,7 @@ function contactPlan(contactId: string, event: ContactEvent, config: Config): St
     contactId,
     listId: config.contactSync.mailchimpListId,
     idleTimeout: config.contactSync.idleTimeout,
+    version: CONTACT_SYNC_VERSION,
     ...(msToNumber(config.contactSync.idleTimeout) === 0 && { completeWhenIdle: true }),
   };
   return {

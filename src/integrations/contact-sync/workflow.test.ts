@@ -1,4 +1,5 @@
 /** contact-sync's branches with stubbed HubSpot and Mailchimp, on the time-skipping test server. */
+import type { WorkflowHandle } from '@temporalio/client';
 import { useWorkflowHarness, WorkflowRun } from '../../../test/helpers/workflowHarness';
 import { ContactEvent, contactEventSignal, contactSync, ContactSyncInput } from './workflow';
 
@@ -70,6 +71,36 @@ test('completing when idle: the run ends in the task of its last sync, with no t
       const { events } = await handle.fetchHistory();
       expect(events!.filter((e) => e.timerStartedEventAttributes)).toEqual([]);
       expect(events!.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+    },
+  ));
+
+test('a run started by version 1 records no patch marker; one started before asks patched() as recorded', () =>
+  harness.run(
+    {
+      getHubspotContact: async () => contact('ada@example.com'),
+      upsertMailchimpMember: async () => ({ id: 'm1', status: 'subscribed' }),
+    },
+    async (run) => {
+      const patchMarkers = async (handle: WorkflowHandle) =>
+        (await handle.fetchHistory()).events!.filter(
+          (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+        ).length;
+      const versioned = await startWith(run, event('e1', 'contact.creation'), {
+        completeWhenIdle: true,
+        version: 1,
+      });
+      await versioned.result();
+      const before = await startWith(run, event('e1', 'contact.creation'), { completeWhenIdle: true });
+      await before.result();
+      expect(await patchMarkers(versioned)).toBe(0);
+      expect(await patchMarkers(before)).toBe(2);
+      // Either way the read and the upsert were direct calls.
+      expect(run.names()).toEqual([
+        'getHubspotContact',
+        'upsertMailchimpMember',
+        'getHubspotContact',
+        'upsertMailchimpMember',
+      ]);
     },
   ));
 

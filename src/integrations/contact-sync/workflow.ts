@@ -41,6 +41,12 @@ export interface ContactSyncInput {
    * when the idle timeout is zero. A new field, so runs recorded before it replay with their timer.
    */
   completeWhenIdle?: boolean;
+  /**
+   * The contact-sync that started the run (CONTACT_SYNC_VERSION; carried across continueAsNew). From 1 the
+   * run takes the email-change and direct-call paths without asking patched(): each patch costs every run
+   * a marker and a search attribute upsert. Runs started before it have none and ask as they recorded.
+   */
+  version?: number;
   /** Events handed over by continueAsNew (or given at a manual start). */
   pending?: ContactEvent[];
   seenEventIds?: string[];
@@ -81,6 +87,9 @@ const EMAIL_CHANGE_PATCH = 'contact-sync-email-change';
  * room (kit/directCalls).
  */
 const DIRECT_CALLS_PATCH = 'contact-sync-direct-calls';
+
+/** What a run started now records as its `version`. */
+export const CONTACT_SYNC_VERSION = 1;
 
 /** HubSpot's GDPR delete: the contact is gone for good, so its member is erased, not archived. */
 const PRIVACY_DELETION = 'contact.privacyDeletion';
@@ -136,10 +145,11 @@ async function syncContact(
   privacyDeletion: boolean,
 ): Promise<string> {
   if (privacyDeletion) return eraseMember(input, state);
-  const followsEmailChanges = patched(EMAIL_CHANGE_PATCH);
+  const startedAfterPatches = (input.version ?? 0) >= 1;
+  const followsEmailChanges = startedAfterPatches || patched(EMAIL_CHANGE_PATCH);
   // A run that has not written the member yet learns where it may be from the contact's email history.
   const withHistory = followsEmailChanges && !state.lastSyncedEmail;
-  const direct = patched(DIRECT_CALLS_PATCH);
+  const direct = startedAfterPatches || patched(DIRECT_CALLS_PATCH);
   const readSummary = `Read HubSpot contact ${input.contactId}`;
   const readArgs: Parameters<Activities['getHubspotContact']> = withHistory
     ? [input.contactId, { emailHistory: true }]
