@@ -297,6 +297,9 @@ export async function rerunnable(deps: RunsDeps, id: string): Promise<WorkflowEx
   return d;
 }
 
+/** How long a re-run's first task waits at most for the rest of the failed run's signals. */
+const RERUN_HOLD = '1m';
+
 /**
  * Starts a new run of `id` on the current code with the failed run's input: its start arguments and the
  * signals it received, in order. The one re-run path: `POST /runs/:id/rerun` and `POST /runs/rerun` use it.
@@ -329,6 +332,12 @@ export async function rerunFrom(deps: RunsDeps, id: string, d: WorkflowExecution
         ...options,
         signal: first.name,
         signalArgs: first.args,
+        // With more signals to come, the new run's first task waits for the last of them, so the run sees
+        // every event the failed run had before it acts: a run that completes once nothing is pending
+        // (contact-sync) would otherwise end before the rest arrive. Plain signals leave the hold in
+        // place; the last one, sent with signalWithStart, ends it. Should the gateway fail on the way,
+        // the run starts when the hold runs out, with the signals that arrived.
+        ...(rest.length > 0 && { startDelay: RERUN_HOLD }),
       });
       return handle.signaledRunId;
     }),
@@ -338,8 +347,16 @@ export async function rerunFrom(deps: RunsDeps, id: string, d: WorkflowExecution
   let signalsDelivered = first ? 1 : 0;
   try {
     const handle = client.workflow.getHandle(id, runId);
-    for (const signal of rest) {
-      await withDeadline(client, () => handle.signal(signal.name, ...signal.args));
+    for (const [i, signal] of rest.entries()) {
+      if (i < rest.length - 1) await withDeadline(client, () => handle.signal(signal.name, ...signal.args));
+      else
+        await withDeadline(client, () =>
+          client.workflow.signalWithStart(input.workflowType, {
+            ...options,
+            signal: signal.name,
+            signalArgs: signal.args,
+          }),
+        );
       signalsDelivered++;
     }
   } catch {

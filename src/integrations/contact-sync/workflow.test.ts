@@ -74,6 +74,36 @@ test('completing when idle: the run ends in the task of its last sync, with no t
     },
   ));
 
+test('an event arriving during the last task: Temporal refuses the completion, the run syncs again with it', () => {
+  let handle: WorkflowHandle | undefined;
+  let eventSent = false;
+  return harness.run(
+    {
+      getHubspotContact: async () => contact('ada@example.com'),
+      upsertMailchimpMember: async () => {
+        if (!eventSent) {
+          eventSent = true;
+          await handle!.signal(contactEventSignal, event('e2'));
+        }
+        return { id: 'm1', status: 'subscribed' };
+      },
+    },
+    async (run) => {
+      handle = await startWith(run, event('e1', 'contact.creation'), { completeWhenIdle: true, version: 1 });
+      await expect(handle.result()).resolves.toMatchObject({ eventsApplied: 2, duplicatesIgnored: 0 });
+      const { events } = await handle.fetchHistory();
+      // The refused task left no marker: its two calls were made again, with both events in one batch.
+      expect(events!.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(1);
+      expect(run.names()).toEqual([
+        'getHubspotContact',
+        'upsertMailchimpMember',
+        'getHubspotContact',
+        'upsertMailchimpMember',
+      ]);
+    },
+  );
+});
+
 test('a run started by version 1 records no patch marker; one started before asks patched() as recorded', () =>
   harness.run(
     {
