@@ -55,31 +55,32 @@ test('a created contact is read from HubSpot and upserted; the run closes after 
     },
   ));
 
+/** HubSpot has Ada; Mailchimp takes every upsert. */
+const adaSynced = {
+  getHubspotContact: async () => contact('ada@example.com'),
+  upsertMailchimpMember: async () => ({ id: 'm1', status: 'subscribed' }),
+};
+const SYNC_CALLS = ['getHubspotContact', 'upsertMailchimpMember'];
+
 test('completing when idle: the run ends in the task of its last sync, with no timer', () =>
-  harness.run(
-    {
-      getHubspotContact: async () => contact('ada@example.com'),
-      upsertMailchimpMember: async () => ({ id: 'm1', status: 'subscribed' }),
-    },
-    async (run) => {
-      const handle = await startWith(run, event('e1', 'contact.creation'), {
-        idleTimeout: '0s',
-        completeWhenIdle: true,
-      });
-      await expect(handle.result()).resolves.toMatchObject({ eventsApplied: 1, syncs: 1 });
-      expect(run.names()).toEqual(['getHubspotContact', 'upsertMailchimpMember']);
-      const { events } = await handle.fetchHistory();
-      expect(events!.filter((e) => e.timerStartedEventAttributes)).toEqual([]);
-      expect(events!.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
-    },
-  ));
+  harness.run(adaSynced, async (run) => {
+    const handle = await startWith(run, event('e1', 'contact.creation'), {
+      idleTimeout: '0s',
+      completeWhenIdle: true,
+    });
+    await expect(handle.result()).resolves.toMatchObject({ eventsApplied: 1, syncs: 1 });
+    expect(run.names()).toEqual(['getHubspotContact', 'upsertMailchimpMember']);
+    const { events } = await handle.fetchHistory();
+    expect(events!.filter((e) => e.timerStartedEventAttributes)).toEqual([]);
+    expect(events!.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+  }));
 
 test('an event arriving during the last task: Temporal refuses the completion, the run syncs again with it', () => {
   let handle: WorkflowHandle | undefined;
   let eventSent = false;
   return harness.run(
     {
-      getHubspotContact: async () => contact('ada@example.com'),
+      ...adaSynced,
       upsertMailchimpMember: async () => {
         if (!eventSent) {
           eventSent = true;
@@ -94,59 +95,37 @@ test('an event arriving during the last task: Temporal refuses the completion, t
       const { events } = await handle.fetchHistory();
       // The refused task left no marker: its two calls were made again, with both events in one batch.
       expect(events!.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(1);
-      expect(run.names()).toEqual([
-        'getHubspotContact',
-        'upsertMailchimpMember',
-        'getHubspotContact',
-        'upsertMailchimpMember',
-      ]);
+      expect(run.names()).toEqual([...SYNC_CALLS, ...SYNC_CALLS]);
     },
   );
 });
 
 test('a run started by version 1 records no patch marker; one started before asks patched() as recorded', () =>
-  harness.run(
-    {
-      getHubspotContact: async () => contact('ada@example.com'),
-      upsertMailchimpMember: async () => ({ id: 'm1', status: 'subscribed' }),
-    },
-    async (run) => {
-      const patchMarkers = async (handle: WorkflowHandle) =>
-        (await handle.fetchHistory()).events!.filter(
-          (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
-        ).length;
-      const versioned = await startWith(run, event('e1', 'contact.creation'), {
-        completeWhenIdle: true,
-        version: 1,
-      });
-      await versioned.result();
-      const before = await startWith(run, event('e1', 'contact.creation'), { completeWhenIdle: true });
-      await before.result();
-      expect(await patchMarkers(versioned)).toBe(0);
-      expect(await patchMarkers(before)).toBe(2);
-      // Either way the read and the upsert were direct calls.
-      expect(run.names()).toEqual([
-        'getHubspotContact',
-        'upsertMailchimpMember',
-        'getHubspotContact',
-        'upsertMailchimpMember',
-      ]);
-    },
-  ));
+  harness.run(adaSynced, async (run) => {
+    const patchMarkers = async (handle: WorkflowHandle) =>
+      (await handle.fetchHistory()).events!.filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+      ).length;
+    const versioned = await startWith(run, event('e1', 'contact.creation'), {
+      completeWhenIdle: true,
+      version: 1,
+    });
+    await versioned.result();
+    const before = await startWith(run, event('e1', 'contact.creation'), { completeWhenIdle: true });
+    await before.result();
+    expect(await patchMarkers(versioned)).toBe(0);
+    expect(await patchMarkers(before)).toBe(2);
+    // Either way the read and the upsert were direct calls.
+    expect(run.names()).toEqual([...SYNC_CALLS, ...SYNC_CALLS]);
+  }));
 
 test('a run recorded with a zero idle timeout but no completeWhenIdle still waits on its timer', () =>
-  harness.run(
-    {
-      getHubspotContact: async () => contact('ada@example.com'),
-      upsertMailchimpMember: async () => ({ id: 'm1', status: 'subscribed' }),
-    },
-    async (run) => {
-      const handle = await startWith(run, event('e1', 'contact.creation'), { idleTimeout: '0s' });
-      await expect(handle.result()).resolves.toMatchObject({ eventsApplied: 1, syncs: 1 });
-      const { events } = await handle.fetchHistory();
-      expect(events!.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
-    },
-  ));
+  harness.run(adaSynced, async (run) => {
+    const handle = await startWith(run, event('e1', 'contact.creation'), { idleTimeout: '0s' });
+    await expect(handle.result()).resolves.toMatchObject({ eventsApplied: 1, syncs: 1 });
+    const { events } = await handle.fetchHistory();
+    expect(events!.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
+  }));
 
 test('a contact HubSpot no longer returns is archived in Mailchimp by its last synced email', () =>
   harness.run(
