@@ -22,11 +22,11 @@ const SEEN_IDS_KEPT = 500;
 
 /**
  * No idle wait: the run completes in the workflow task that made its last sync, with no timer and no
- * further task (and, for a run the worker's cache has already let go, no replay of its history). Events that come later start a new
- * run (signalWithStart), so a redelivery is dropped only while the run is open. An event that arrives
- * during that last task makes Temporal refuse the completion (UnhandledCommand): the task runs again with
- * the event, so nothing is lost, and the calls it made are made again, which is why the sync's calls
- * must be idempotent.
+ * further task (nor, for a run the worker's cache has let go, a replay of its history). Events that come
+ * later start a new run (signalWithStart), so a redelivery is dropped only while the run is open. An
+ * event that arrives during that last task makes Temporal refuse the completion (UnhandledCommand): the
+ * run is replayed with the event in the same batch, so nothing is lost, and that task's calls are made
+ * again, which is why the sync's calls must be idempotent.
  */
 export const COMPLETE_WHEN_IDLE = 'complete when idle';
 
