@@ -3,6 +3,7 @@ import {
   loadConfig,
   PUBLISHED_SANDBOX_SECRETS,
   SANDBOX_API_KEY,
+  workerV8Flags,
   workflowHeapFloorMb,
 } from './config';
 import type { SystemSettings } from './systems/kit/settings';
@@ -309,6 +310,20 @@ test('PUBLIC_BASE_URL loses its trailing slash (the path is appended to rebuild 
 test('the workflow heap floor: 0.25 MB per cached run with shared modules, 1.4 MB without', () => {
   expect(workflowHeapFloorMb(200)).toBe(150);
   expect(workflowHeapFloorMb(200, false)).toBe(380);
+});
+
+test("the worker's heap flags: 20% growth and 4 MB semi-spaces unless set, within V8's bounds", () => {
+  expect(workerV8Flags(loadConfig(SANDBOX))).toEqual([
+    '--heap-growing-percent=20',
+    '--max-semi-space-size=4',
+  ]);
+  expect(
+    workerV8Flags(loadConfig({ ...SANDBOX, WORKER_HEAP_GROWING_PERCENT: '50', WORKER_SEMI_SPACE_MB: '16' })),
+  ).toEqual(['--heap-growing-percent=50', '--max-semi-space-size=16']);
+  expect(() => loadConfig({ ...SANDBOX, WORKER_HEAP_GROWING_PERCENT: '0' })).toThrow(
+    /WORKER_HEAP_GROWING_PERCENT/,
+  );
+  expect(() => loadConfig({ ...SANDBOX, WORKER_SEMI_SPACE_MB: 'lots' })).toThrow(/WORKER_SEMI_SPACE_MB/);
 });
 
 test('WORKER_WORKFLOW_HEAP_MB must hold WORKER_MAX_CACHED_WORKFLOWS runs', () => {

@@ -98,6 +98,10 @@ export interface Config extends IntegrationsConfig {
   workerMaxCachedWorkflows: number;
   /** Heap limit of the worker's workflow thread, in MB (src/worker.ts). */
   workerWorkflowHeapMb: number;
+  /** How far V8 lets the worker's heaps grow past their live size before it collects, in % (workerV8Flags). */
+  workerHeapGrowingPercent: number;
+  /** The young generation's semi-space of the worker's threads, in MB (workerV8Flags). */
+  workerSemiSpaceMb: number;
   /** The Web UI's codec endpoint without an API key (the browser cannot send one); refused in production. */
   codecAllowUnauthenticated?: boolean;
   webhookSecrets: Record<WebhookSource, string[]>;
@@ -143,6 +147,18 @@ const WORKFLOW_HEAP_MB_PER_CACHED_RUN_UNSHARED = 1.4;
 export function workflowHeapFloorMb(cachedRuns: number, modulesShared = true): number {
   const perRun = modulesShared ? WORKFLOW_HEAP_MB_PER_CACHED_RUN : WORKFLOW_HEAP_MB_PER_CACHED_RUN_UNSHARED;
   return Math.ceil(WORKFLOW_HEAP_BASE_MB + perRun * cachedRuns);
+}
+
+/**
+ * The V8 flags that bound the worker process's heaps (WORKER_HEAP_GROWING_PERCENT, WORKER_SEMI_SPACE_MB).
+ * src/worker.ts sets them for its workflow thread; a thread's young generation is sized when the thread
+ * starts, so the process's main thread takes them only from its command line (src/dev.ts, docker-compose).
+ */
+export function workerV8Flags(cfg: Pick<Config, 'workerHeapGrowingPercent' | 'workerSemiSpaceMb'>): string[] {
+  return [
+    `--heap-growing-percent=${cfg.workerHeapGrowingPercent}`,
+    `--max-semi-space-size=${cfg.workerSemiSpaceMb}`,
+  ];
 }
 
 export const CORE_SETTINGS = {
@@ -268,6 +284,27 @@ export const CORE_SETTINGS = {
     secret: false,
     default: '256',
     description: `heap limit (MB) of the worker's workflow thread, where cached runs live; at least ${WORKFLOW_HEAP_BASE_MB} MB + ${WORKFLOW_HEAP_MB_PER_CACHED_RUN} MB per cached run (WORKER_MAX_CACHED_WORKFLOWS), since a thread out of memory stops the worker`,
+  }),
+  // bench/memory.ts (220 webhooks/s for 20 s): with V8's own heuristics the main thread's heap grew to ~3×
+  // its ~70 MB live before a full collection, and the workers peaked at ~480 MB; with 20% and 4 MB
+  // semi-spaces, at ~270 MB, draining ~10% slower in a probe (more collections). README "Performance".
+  workerHeapGrowingPercent: setting({
+    env: 'WORKER_HEAP_GROWING_PERCENT',
+    schema: schemas.positiveInt.max(400),
+    required: false,
+    secret: false,
+    default: '20',
+    description:
+      "how far (%) the worker's V8 heaps may grow past what is live before a full collection (V8's --heap-growing-percent): lower holds less memory and collects more often",
+  }),
+  workerSemiSpaceMb: setting({
+    env: 'WORKER_SEMI_SPACE_MB',
+    schema: schemas.positiveInt.max(256),
+    required: false,
+    secret: false,
+    default: '4',
+    description:
+      "size (MB) of each of the worker threads' young-generation semi-spaces (V8's --max-semi-space-size; V8 takes up to 16 here): smaller holds less memory and collects short-lived objects more often. The main thread takes it from the command line: `npm start` passes it, docker-compose sets NODE_OPTIONS",
   }),
   codecAllowUnauthenticated: setting({
     env: 'CODEC_ALLOW_UNAUTHENTICATED',
@@ -576,6 +613,8 @@ export function loadConfig(env: Env = process.env): Config {
     workerMetricsAddress: core.workerMetricsAddress,
     workerMaxCachedWorkflows: core.workerMaxCachedWorkflows,
     workerWorkflowHeapMb: core.workerWorkflowHeapMb,
+    workerHeapGrowingPercent: core.workerHeapGrowingPercent,
+    workerSemiSpaceMb: core.workerSemiSpaceMb,
     codecAllowUnauthenticated: core.codecAllowUnauthenticated,
     webhookBodyLimitBytes: core.webhookBodyLimitBytes,
     webhookMaxStartsInFlight: core.webhookMaxStartsInFlight,

@@ -8,7 +8,7 @@
 // First: turns the sandbox on before any module reads the config (the children inherit the environment).
 import './sandbox/enable';
 import path from 'node:path';
-import { config, SANDBOX_API_KEY } from './config';
+import { config, SANDBOX_API_KEY, workerV8Flags } from './config';
 import { logger } from './logger';
 import { DevServer, startDevServer } from './runtime/devServer';
 import { describeExit, ProcessSupervisor } from './runtime/supervisor';
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
       env: { ...temporal, ...(alertWebhookUrl ? { ALERT_WEBHOOK_URL: alertWebhookUrl } : {}) },
       readyTimeoutMs: 300_000,
       niceness: BACKGROUND_NICENESS,
+      nodeFlags: workerV8Flags(cfg),
     }),
     supervisor.start({
       name: 'gateway',

@@ -1,7 +1,7 @@
 /** Entry point: the worker process. Drains in-flight tasks on SIGTERM/SIGINT, then exits. */
 import v8 from 'node:v8';
 import { createActivitiesBySystem } from './systems/activities';
-import { config, ConfigError, workflowHeapFloorMb } from './config';
+import { config, ConfigError, workerV8Flags, workflowHeapFloorMb } from './config';
 import { logger } from './logger';
 import { connectWorker, createClient } from './runtime/connection';
 import { installRuntimeLogger } from './runtime/runtime';
@@ -34,6 +34,19 @@ export async function main(): Promise<void> {
       'workflow modules are not preloaded: each run loads its own, so the workflow heap limit was raised',
     );
   v8.setFlagsFromString(`--max-old-space-size=${heapMb}`);
+  // Without these V8 let the main thread's heap grow to ~3× what is live before collecting (README
+  // "Performance", goal 4). The growing factor applies to every thread from its next collection; the
+  // semi-space size only to threads started after this (the workflow thread): this one needs it on its
+  // command line.
+  const heapFlags = workerV8Flags(cfg);
+  for (const flag of heapFlags) v8.setFlagsFromString(flag);
+  const semiSpace = heapFlags.find((flag) => flag.startsWith('--max-semi-space-size='));
+  const commandLine = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  if (!commandLine.some((arg) => arg.startsWith('--max-semi-space-size')))
+    logger.info(
+      { flag: semiSpace },
+      "the worker's main thread keeps V8's default young generation: start it with this node flag to bound it",
+    );
   const address = cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.grpcPort}`;
   const connection = await connectWorker(cfg.temporal, address);
   const set = await createWorkers({

@@ -84,6 +84,30 @@ test('a child that exits before it is ready fails its start, naming it', async (
   await expect(supervisor.start({ name: 'workers', module: server })).rejects.toThrow(/stopping/);
 });
 
+test("a child starts with its own node flags beside the parent's", async () => {
+  const reporter = script(
+    'flags',
+    `process.send({ type: 'switchboard:ready', execArgv: process.execArgv });
+     const t = setInterval(() => {}, 1000);
+     process.on('SIGTERM', () => { clearInterval(t); process.exit(0); });`,
+  );
+  const supervisor = new ProcessSupervisor(() => undefined);
+  try {
+    const [flagged, plain] = await Promise.all([
+      supervisor.start<{ execArgv: string[] }>({
+        name: 'workers',
+        module: reporter,
+        nodeFlags: ['--max-semi-space-size=4'],
+      }),
+      supervisor.start<{ execArgv: string[] }>({ name: 'gateway', module: reporter }),
+    ]);
+    expect(flagged.execArgv).toEqual([...process.execArgv, '--max-semi-space-size=4']);
+    expect(plain.execArgv).toEqual(process.execArgv);
+  } finally {
+    await supervisor.stop();
+  }
+});
+
 test('describeExit names a signal', () => {
   expect(describeExit({ code: null, signal: 'SIGKILL' })).toBe('was killed by SIGKILL');
 });

@@ -92,6 +92,8 @@ export interface ChildSpec {
    * client waits on (the gateway, the Temporal server) run first. Applied by the child (followParent).
    */
   niceness?: number;
+  /** Node/V8 flags for the child beside this process's own (e.g. a heap size V8 reads at start-up). */
+  nodeFlags?: string[];
 }
 
 interface Child {
@@ -116,6 +118,7 @@ export class ProcessSupervisor {
     const child = fork(spec.module, [`--role=${spec.name}`, ...(spec.args ?? [])], {
       env: { ...process.env, ...spec.env, [NICENESS_ENV]: String(spec.niceness ?? 0) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...(spec.nodeFlags ?? [])],
     });
     const exited = new Promise<ChildExit>((resolve) => {
       child.once('exit', (code, signal) => resolve({ name: spec.name, pid: child.pid, code, signal }));
