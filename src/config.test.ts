@@ -320,7 +320,7 @@ test("the worker's heap flags: 20% growth and 4 MB semi-spaces unless set, withi
   expect(
     workerV8Flags(loadConfig({ ...SANDBOX, WORKER_HEAP_GROWING_PERCENT: '50', WORKER_SEMI_SPACE_MB: '16' })),
   ).toEqual(['--heap-growing-percent=50', '--max-semi-space-size=16']);
-  expect(() => loadConfig({ ...SANDBOX, WORKER_HEAP_GROWING_PERCENT: '0' })).toThrow(
+  expect(() => loadConfig({ ...SANDBOX, WORKER_HEAP_GROWING_PERCENT: '-1' })).toThrow(
     /WORKER_HEAP_GROWING_PERCENT/,
   );
   expect(() => loadConfig({ ...SANDBOX, WORKER_SEMI_SPACE_MB: 'lots' })).toThrow(/WORKER_SEMI_SPACE_MB/);

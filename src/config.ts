@@ -290,12 +290,12 @@ export const CORE_SETTINGS = {
   // semi-spaces, at ~270 MB, draining ~10% slower in a probe (more collections). README "Performance".
   workerHeapGrowingPercent: setting({
     env: 'WORKER_HEAP_GROWING_PERCENT',
-    schema: schemas.positiveInt.max(400),
+    schema: z.coerce.number().int().min(0).max(400),
     required: false,
     secret: false,
     default: '20',
     description:
-      "how far (%) the worker's V8 heaps may grow past what is live before a full collection (V8's --heap-growing-percent): lower holds less memory and collects more often",
+      "how far (%) the worker's V8 heaps may grow past what is live before a full collection (V8's --heap-growing-percent): lower holds less memory and collects more often; 0 leaves it to V8, which let them grow to ~3×",
   }),
   workerSemiSpaceMb: setting({
     env: 'WORKER_SEMI_SPACE_MB',
