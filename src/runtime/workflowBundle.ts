@@ -6,11 +6,10 @@
  */
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
-import { workflowEntry } from './workflowEntry';
+import { generatedCodeDirectory, workflowEntry } from './workflowEntry';
 
 type Source = Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'>;
 
@@ -48,13 +47,12 @@ async function bundleAndReport(failureConverterPath: string | undefined): Promis
     logger: { trace: noop, debug: noop, info: noop, log: noop, warn: noop, error: (m) => console.error(m) },
   });
   // Named by its content, written whole before it is named: processes bundling the same code share it.
-  const dir = path.join(os.tmpdir(), 'switchboard-workflows');
+  const dir = generatedCodeDirectory();
   const codePath = path.join(
     dir,
     `bundle-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`,
   );
   if (!existsSync(codePath)) {
-    mkdirSync(dir, { recursive: true });
     writeFileSync(`${codePath}.${process.pid}.tmp`, code);
     renameSync(`${codePath}.${process.pid}.tmp`, codePath);
   }

@@ -1,7 +1,12 @@
-/** The worker's bundle entry exports every catalog workflow under its name, each from its own module. */
-import { readFileSync } from 'node:fs';
+/**
+ * The worker's bundle entry exports every catalog workflow under its name, each from its own module; the
+ * generated code is kept only where no other user of the machine can write, since the worker runs it.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CATALOG } from '../integrations/catalog';
-import { workflowEntry } from './workflowEntry';
+import { generatedCodeDirectory, workflowEntry } from './workflowEntry';
 
 test('every catalog workflow, under its own name, loaded from its folder only when a run starts', () => {
   const { workflowsPath } = workflowEntry();
@@ -48,4 +53,32 @@ test('an integration whose workflow is not in its folder module falls back to th
     workflow: Object.defineProperty(async () => undefined, 'name', { value: 'movedAway' }),
   };
   expect(workflowEntry([elsewhere]).workflowsPath).toBe(require.resolve('../integrations/workflows'));
+});
+
+const freshBase = () => mkdtempSync(path.join(os.tmpdir(), 'generated-code-test-'));
+
+test('generated code goes to a shared directory private to this user, made if missing', () => {
+  const base = freshBase();
+  const dir = generatedCodeDirectory(base);
+  expect(dir).toBe(path.join(base, 'switchboard-workflows'));
+  expect(statSync(dir).mode & 0o777).toBe(0o700);
+  expect(generatedCodeDirectory(base)).toBe(dir);
+});
+
+test('a shared directory others may write in is not trusted: this process uses a private one', () => {
+  const base = freshBase();
+  const shared = path.join(base, 'switchboard-workflows');
+  mkdirSync(shared);
+  chmodSync(shared, 0o777);
+  const dir = generatedCodeDirectory(base);
+  expect(dir).not.toBe(shared);
+  expect(path.dirname(dir)).toBe(base);
+  expect(statSync(dir).mode & 0o777).toBe(0o700);
+  expect(generatedCodeDirectory(base)).toBe(dir); // one per process, not one per file
+});
+
+test('a symbolic link in the shared directory’s place is not followed', () => {
+  const base = freshBase();
+  symlinkSync(freshBase(), path.join(base, 'switchboard-workflows'));
+  expect(generatedCodeDirectory(base)).not.toBe(path.join(base, 'switchboard-workflows'));
 });

@@ -13,7 +13,7 @@
  * folder's workflow module, the catalog-built entry is used, and nothing is preloaded.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
@@ -67,19 +67,44 @@ function writeEntry(
   return entry ? { entry, workflowModules } : undefined;
 }
 
+const privateDirectories = new Map<string, string>();
+
+/**
+ * Where generated code (the workflow entry, the bundle, a loader) is kept: the shared directory when this
+ * user owns it and no one else may write in it, else a private one for this process. The worker runs the
+ * code it finds there, so a directory another user of the machine made, or could add a file to, is never
+ * trusted.
+ */
+export function generatedCodeDirectory(base = os.tmpdir()): string {
+  const shared = path.join(base, 'switchboard-workflows');
+  try {
+    mkdirSync(shared, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const stat = lstatSync(shared);
+  const ours =
+    stat.isDirectory() &&
+    (process.getuid === undefined || stat.uid === process.getuid()) &&
+    (stat.mode & 0o022) === 0;
+  if (ours) return shared;
+  let own = privateDirectories.get(base);
+  if (!own) privateDirectories.set(base, (own = mkdtempSync(path.join(base, 'switchboard-workflows-'))));
+  return own;
+}
+
 /**
  * Writes generated code into the temporary directory, named by its content, atomically: every process
  * with the same code shares one file. Undefined when there is no writable temporary directory.
  */
 function writeGenerated(prefix: string, code: string, ext = 'js'): string | undefined {
   try {
-    const dir = path.join(os.tmpdir(), 'switchboard-workflows');
+    const dir = generatedCodeDirectory();
     const file = path.join(
       dir,
       `${prefix}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.${ext}`,
     );
     if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true });
       const partial = `${file}.${process.pid}.tmp`;
       writeFileSync(partial, code);
       renameSync(partial, file);
