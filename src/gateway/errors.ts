@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ZodError } from 'zod';
 import { isTemporalUnavailable, refusedWorkflowInputOf } from '../runtime/calls';
+import { PayloadUndecryptableError } from '../runtime/dataConverter';
 import { RunExistsError } from '../runtime/startRun';
 import { firstZodIssue } from '../systems/kit/zodIssue';
 
@@ -89,6 +90,14 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
     else if (err?.type === 'entity.parse.failed') e = badRequest('invalid_json', 'body is not valid JSON');
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       e = new HttpError(err.status, 'bad_request', String(err.message ?? 'bad request'));
+    } else if (err instanceof PayloadUndecryptableError) {
+      // What Temporal stores, not the caller's input: the ring lacks the key that sealed it.
+      log.error({ err }, 'a stored payload no key of PAYLOAD_CODEC_KEY opens');
+      e = new HttpError(
+        500,
+        'undecodable_payload',
+        `${err.message}: put the key that sealed it back in PAYLOAD_CODEC_KEY (after the first)`,
+      );
     } else {
       log.error({ err }, 'unhandled gateway error');
       e = new HttpError(500, 'internal_error', 'internal error');

@@ -195,4 +195,17 @@ test('workers restarted with a rotated key ring finish a run the old key started
     .send({ payloads: stored.map((s) => base64Json(s.payload)) });
   expect(res.status).toBe(200);
   expect(res.body.payloads).toEqual(decoded.map(base64Json));
+
+  // A gateway whose ring lacks the key that sealed the result (the new key dropped again) cannot read
+  // it: the runs API says so with a stable code and the key's id, never the payload, not a bare 500.
+  const withoutNewKey = createApp({ config: stack.config, client: stack.client, logger: silentLogger });
+  const described = await request(withoutNewKey)
+    .get(`/runs/${encodeURIComponent(workflowId)}`)
+    .set('authorization', `Bearer ${stack.config.apiKeys[0]}`);
+  expect(described.status).toBe(500);
+  expect(described.body.error).toEqual({
+    code: 'undecodable_payload',
+    message: expect.stringContaining(`key id ${NEW_KEY_ID} that no key of PAYLOAD_CODEC_KEY opens`),
+  });
+  expect(JSON.stringify(described.body)).not.toContain(trackingNumber);
 });

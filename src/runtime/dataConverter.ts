@@ -128,13 +128,21 @@ export class AesGcmCodec implements PayloadCodec {
         const opened = open(candidate.key, raw);
         if (opened) return opened;
       }
-      throw new Error(
+      throw new PayloadUndecryptableError(
         id === undefined
           ? 'an encrypted payload without a key id that no key of PAYLOAD_CODEC_KEY opens'
           : `a payload encrypted with key id ${id} that no key of PAYLOAD_CODEC_KEY opens` +
             (named ? ' (tampered with?)' : ' (the key was removed from the ring?)'),
       );
     });
+  }
+}
+
+/** A payload no key of PAYLOAD_CODEC_KEY opens: sealed with a key since removed from the ring, or altered. */
+export class PayloadUndecryptableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PayloadUndecryptableError';
   }
 }
 
