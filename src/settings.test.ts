@@ -22,10 +22,11 @@ const declared = SETTINGS_GROUPS.flatMap((g) => g.settings);
 const declaredNames = new Set(declared.map((s) => s.env));
 
 /**
- * Variables the code may read that are not Switchboard settings: the OS's, and the webhook target of the
+ * Variables the code may read that are not Switchboard settings: the OS's, Node's own (NODE_OPTIONS, read
+ * by the worker to see which V8 flags its main thread started with), and the webhook target of the
  * stand-alone sandbox process (src/sandbox/main.ts, set by scripts/production/run.ts).
  */
-const NOT_SETTINGS = new Set(['PATH', 'SANDBOX_WEBHOOK_TARGET']);
+const NOT_SETTINGS = new Set(['PATH', 'NODE_OPTIONS', 'SANDBOX_WEBHOOK_TARGET']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
