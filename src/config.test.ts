@@ -326,6 +326,12 @@ test("the worker's heap flags: 20% growth and 4 MB semi-spaces unless set, withi
   expect(() => loadConfig({ ...SANDBOX, WORKER_SEMI_SPACE_MB: 'lots' })).toThrow(/WORKER_SEMI_SPACE_MB/);
 });
 
+test('WORKER_REPLICAS: one workers process unless set; a count, at least 1', () => {
+  expect(loadConfig(SANDBOX).workerReplicas).toBe(1);
+  expect(loadConfig({ ...SANDBOX, WORKER_REPLICAS: '3' }).workerReplicas).toBe(3);
+  expect(() => loadConfig({ ...SANDBOX, WORKER_REPLICAS: '0' })).toThrow(/WORKER_REPLICAS/);
+});
+
 test('WORKER_WORKFLOW_HEAP_MB must hold WORKER_MAX_CACHED_WORKFLOWS runs', () => {
   const cfg = loadConfig(SANDBOX);
   expect([cfg.workerMaxCachedWorkflows, cfg.workerWorkflowHeapMb]).toEqual([200, 256]);

@@ -98,6 +98,8 @@ export interface Config extends IntegrationsConfig {
   workerMaxCachedWorkflows: number;
   /** Heap limit of the worker's workflow thread, in MB (src/worker.ts). */
   workerWorkflowHeapMb: number;
+  /** Workers processes sharing the external APIs' rate limits: each holds 1/N for its direct calls. */
+  workerReplicas: number;
   /** How far V8 lets the worker's heaps grow past their live size before it collects, in % (workerV8Flags). */
   workerHeapGrowingPercent: number;
   /** The young generation's semi-space of the worker's threads, in MB (workerV8Flags). */
@@ -284,6 +286,17 @@ export const CORE_SETTINGS = {
     secret: false,
     default: '256',
     description: `heap limit (MB) of the worker's workflow thread, where cached runs live; at least ${WORKFLOW_HEAP_BASE_MB} MB + ${WORKFLOW_HEAP_MB_PER_CACHED_RUN} MB per cached run (WORKER_MAX_CACHED_WORKFLOWS), since a thread out of memory stops the worker`,
+  }),
+  // The queues' limits are held by the server across every workers process; the direct calls' budget is
+  // each process's own (src/systems/rateBudgets.ts), so N processes must each take 1/N of it.
+  workerReplicas: setting({
+    env: 'WORKER_REPLICAS',
+    schema: schemas.positiveInt,
+    required: false,
+    secret: false,
+    default: '1',
+    description:
+      "how many workers processes run at once (docker-compose runs 2): each holds 1/N of every system's rate limit for its direct calls, so together they keep to it; the queues' limits, which the Temporal server holds across all of them, stay whole",
   }),
   // bench/memory.ts (220 webhooks/s for 20 s): with V8's own heuristics the main thread's heap grew to ~3×
   // its ~70 MB live before a full collection, and the workers peaked at ~480 MB; with 20% and 4 MB
@@ -613,6 +626,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerMetricsAddress: core.workerMetricsAddress,
     workerMaxCachedWorkflows: core.workerMaxCachedWorkflows,
     workerWorkflowHeapMb: core.workerWorkflowHeapMb,
+    workerReplicas: core.workerReplicas,
     workerHeapGrowingPercent: core.workerHeapGrowingPercent,
     workerSemiSpaceMb: core.workerSemiSpaceMb,
     codecAllowUnauthenticated: core.codecAllowUnauthenticated,

@@ -43,7 +43,7 @@ export function createActivitiesBySystem(deps: ActivityDeps) {
     shipbob: createShipbobActivities(http),
   } satisfies Record<SystemName, object>;
   // One rate budget per system for this process, shared by direct and queued calls (./rateBudgets.ts).
-  const budgets = createRateBudgets(deps.config.systems);
+  const budgets = createRateBudgets(deps.config.systems, { processes: deps.config.workerReplicas });
   const core = {
     ...createAlertActivities({ config: deps.config, http, logger: deps.logger }),
     ...createDirectCallActivities({ systems, budgets }),

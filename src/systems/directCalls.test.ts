@@ -12,7 +12,7 @@ function directCalls(limitPerSecond: number, upsert: (...args: unknown[]) => Pro
   const limits = Object.fromEntries(
     SYSTEMS.map((s) => [s, { rateLimitPerSecond: limitPerSecond }]),
   ) as Record<SystemName, { rateLimitPerSecond: number }>;
-  const budgets = createRateBudgets(limits, () => clock);
+  const budgets = createRateBudgets(limits, { now: () => clock });
   const systems = Object.fromEntries(SYSTEMS.map((s) => [s, {}])) as Record<SystemName, object>;
   systems.mailchimp = { upsertMailchimpMember: upsert };
   return { budgets, ...createDirectCallActivities({ systems, budgets, now: () => clock }) };
@@ -113,4 +113,15 @@ test('a retry of a direct call stays direct and counts against the budget, room 
   expect(await env().run(callSystemDirectly, upsertCall)).toMatchObject({ made: false });
   clock += 1000;
   expect(await env().run(callSystemDirectly, upsertCall)).toMatchObject({ made: true });
+});
+
+test('with N workers processes each holds 1/N of every limit, a burst of half a second of that', () => {
+  const limits = Object.fromEntries(SYSTEMS.map((s) => [s, { rateLimitPerSecond: 10 }])) as Record<
+    SystemName,
+    { rateLimitPerSecond: number }
+  >;
+  const one = createRateBudgets(limits, { now: () => clock });
+  const two = createRateBudgets(limits, { processes: 2, now: () => clock });
+  expect([one.mailchimp.perSecond, one.mailchimp.tokens]).toEqual([10, 5]);
+  expect([two.mailchimp.perSecond, two.mailchimp.tokens]).toEqual([5, 3]);
 });

@@ -9,8 +9,9 @@
  *   while queued calls use the whole limit, no direct call starts.
  *
  * So one workers process keeps to the limit: the rate, after a first second in which the direct calls that
- * found room and the queue's own first burst can add up. Several
- * workers processes each hold the whole limit for their direct calls: give each its share (README).
+ * found room and the queue's own first burst can add up. With N workers processes (WORKER_REPLICAS) each
+ * bucket holds 1/N of the limit: a process runs about 1/N of the queued calls, and its direct calls take
+ * what its share leaves, so together they keep to the limit while the queue keeps all of it.
  */
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { SystemConfig } from '../config';
@@ -21,11 +22,11 @@ export type RateBudgets = Record<SystemName, TokenBucket>;
 
 export function createRateBudgets(
   systems: Record<SystemName, Pick<SystemConfig, 'rateLimitPerSecond'>>,
-  now: () => number = Date.now,
+  { processes = 1, now = Date.now }: { processes?: number; now?: () => number } = {},
 ) {
   return Object.fromEntries(
     SYSTEMS.map((system) => {
-      const perSecond = systems[system].rateLimitPerSecond;
+      const perSecond = systems[system].rateLimitPerSecond / processes;
       // A burst of half a second's worth: the API counts requests as they arrive, and the network
       // bunches them; the margin keeps arrivals inside a one-second burst.
       return [system, new TokenBucket(perSecond, Math.max(1, Math.round(perSecond / 2)), now)];
