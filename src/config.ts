@@ -312,12 +312,12 @@ export const CORE_SETTINGS = {
   }),
   workerSemiSpaceMb: setting({
     env: 'WORKER_SEMI_SPACE_MB',
-    schema: schemas.positiveInt.max(256),
+    schema: schemas.positiveInt.max(64),
     required: false,
     secret: false,
     default: '4',
     description:
-      "size (MB) of each of the worker threads' young-generation semi-spaces (V8's --max-semi-space-size; V8 takes up to 16 here): smaller holds less memory and collects short-lived objects more often. The main thread takes it from the command line: `npm start` passes it, docker-compose sets NODE_OPTIONS",
+      "size (MB) of each of the worker threads' young-generation semi-spaces (V8's --max-semi-space-size; V8's own default here is 16): smaller holds less memory and collects short-lived objects more often. The main thread takes it from the command line: `npm start` passes it, docker-compose sets NODE_OPTIONS",
   }),
   codecAllowUnauthenticated: setting({
     env: 'CODEC_ALLOW_UNAUTHENTICATED',

@@ -455,8 +455,12 @@ async function startApp(work: WorkDir, temporalAddress: string): Promise<World> 
     30_000,
   );
 
+  // Two workers processes, as docker-compose runs them: each holds half of every API's rate limit.
   const workers = [1, 2].map((n) =>
-    startProcess(`worker-${n}`, node, ['dist/worker.js'], { env: childEnv, logDir: work.logs }),
+    startProcess(`worker-${n}`, node, ['dist/worker.js'], {
+      env: { ...childEnv, WORKER_REPLICAS: '2' },
+      logDir: work.logs,
+    }),
   );
   const gatewayProc = startProcess('gateway', node, ['dist/gateway.js'], {
     env: childEnv,

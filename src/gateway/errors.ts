@@ -93,11 +93,7 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
     } else if (err instanceof PayloadUndecryptableError) {
       // What Temporal stores, not the caller's input: the ring lacks the key that sealed it.
       log.error({ err }, 'a stored payload no key of PAYLOAD_CODEC_KEY opens');
-      e = new HttpError(
-        500,
-        'undecodable_payload',
-        `${err.message}: put the key that sealed it back in PAYLOAD_CODEC_KEY (after the first)`,
-      );
+      e = new HttpError(500, 'undecodable_payload', err.message);
     } else {
       log.error({ err }, 'unhandled gateway error');
       e = new HttpError(500, 'internal_error', 'internal error');

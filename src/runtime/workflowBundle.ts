@@ -24,7 +24,9 @@ export async function workflowSource(failureConverterPath?: string): Promise<Sou
 function bundleInChild(failureConverterPath?: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     // fork() reuses this process's node flags: under ts-node (the bench's smoke run) the child is too.
-    const child = fork(__filename, failureConverterPath ? [failureConverterPath] : [], {
+    // The bundle goes to this process's directory: a private one ends with the process that made it.
+    const args = [generatedCodeDirectory(), ...(failureConverterPath ? [failureConverterPath] : [])];
+    const child = fork(__filename, args, {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
@@ -38,7 +40,7 @@ function bundleInChild(failureConverterPath?: string): Promise<string | undefine
   });
 }
 
-async function bundleAndReport(failureConverterPath: string | undefined): Promise<void> {
+async function bundleAndReport(dir: string, failureConverterPath: string | undefined): Promise<void> {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   const noop = () => undefined;
   const { code } = await bundleWorkflowCode({
@@ -47,7 +49,6 @@ async function bundleAndReport(failureConverterPath: string | undefined): Promis
     logger: { trace: noop, debug: noop, info: noop, log: noop, warn: noop, error: (m) => console.error(m) },
   });
   // Named by its content, written whole before it is named: processes bundling the same code share it.
-  const dir = generatedCodeDirectory();
   const codePath = path.join(
     dir,
     `bundle-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`,
@@ -60,7 +61,7 @@ async function bundleAndReport(failureConverterPath: string | undefined): Promis
 }
 
 if (require.main === module) {
-  bundleAndReport(process.argv[2]).catch((err: unknown) => {
+  bundleAndReport(process.argv[2], process.argv[3]).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

@@ -2,7 +2,7 @@
  * The worker's bundle entry exports every catalog workflow under its name, each from its own module; the
  * generated code is kept only where no other user of the machine can write, since the worker runs it.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CATALOG } from '../integrations/catalog';
@@ -55,7 +55,12 @@ test('an integration whose workflow is not in its folder module falls back to th
   expect(workflowEntry([elsewhere]).workflowsPath).toBe(require.resolve('../integrations/workflows'));
 });
 
-const freshBase = () => mkdtempSync(path.join(os.tmpdir(), 'generated-code-test-'));
+const bases: string[] = [];
+const freshBase = () => {
+  bases.push(mkdtempSync(path.join(os.tmpdir(), 'generated-code-test-')));
+  return bases.at(-1)!;
+};
+afterAll(() => bases.forEach((base) => rmSync(base, { recursive: true, force: true })));
 
 test('generated code goes to a shared directory private to this user, made if missing', () => {
   const base = freshBase();
@@ -65,16 +70,13 @@ test('generated code goes to a shared directory private to this user, made if mi
   expect(generatedCodeDirectory(base)).toBe(dir);
 });
 
-test('a shared directory others may write in is not trusted: this process uses a private one', () => {
+test('a shared directory of ours that others could write in is made private first', () => {
   const base = freshBase();
   const shared = path.join(base, 'switchboard-workflows');
   mkdirSync(shared);
   chmodSync(shared, 0o777);
-  const dir = generatedCodeDirectory(base);
-  expect(dir).not.toBe(shared);
-  expect(path.dirname(dir)).toBe(base);
-  expect(statSync(dir).mode & 0o777).toBe(0o700);
-  expect(generatedCodeDirectory(base)).toBe(dir); // one per process, not one per file
+  expect(generatedCodeDirectory(base)).toBe(shared);
+  expect(statSync(shared).mode & 0o777).toBe(0o700);
 });
 
 test('a symbolic link in the shared directory’s place is not followed', () => {

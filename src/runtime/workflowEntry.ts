@@ -13,7 +13,16 @@
  * folder's workflow module, the catalog-built entry is used, and nothing is preloaded.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
@@ -71,9 +80,9 @@ const privateDirectories = new Map<string, string>();
 
 /**
  * Where generated code (the workflow entry, the bundle, a loader) is kept: the shared directory when this
- * user owns it and no one else may write in it, else a private one for this process. The worker runs the
- * code it finds there, so a directory another user of the machine made, or could add a file to, is never
- * trusted.
+ * user owns it (made private if an earlier version left it group-writable), else a private one for this
+ * process, removed when it exits. The worker runs the code it finds there, so a directory another user of
+ * the machine made, or a symbolic link, is never trusted. (Windows has no owners or modes to check.)
  */
 export function generatedCodeDirectory(base = os.tmpdir()): string {
   const shared = path.join(base, 'switchboard-workflows');
@@ -83,13 +92,17 @@ export function generatedCodeDirectory(base = os.tmpdir()): string {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const stat = lstatSync(shared);
-  const ours =
-    stat.isDirectory() &&
-    (process.getuid === undefined || stat.uid === process.getuid()) &&
-    (stat.mode & 0o022) === 0;
-  if (ours) return shared;
+  if (process.getuid === undefined && stat.isDirectory()) return shared;
+  if (stat.isDirectory() && stat.uid === process.getuid?.()) {
+    if ((stat.mode & 0o022) !== 0) chmodSync(shared, 0o700);
+    return shared;
+  }
   let own = privateDirectories.get(base);
-  if (!own) privateDirectories.set(base, (own = mkdtempSync(path.join(base, 'switchboard-workflows-'))));
+  if (!own) {
+    const made = mkdtempSync(path.join(base, 'switchboard-workflows-'));
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    privateDirectories.set(base, (own = made));
+  }
   return own;
 }
 

@@ -83,7 +83,7 @@ export function apiSettings(
       required: false,
       secret: false,
       default: String(opts.rateLimitPerSecond),
-      description: `${opts.title} calls per second (the Temporal server holds it on the api.${system} task queue across every worker; each workers process also holds it for the calls its runs make directly)`,
+      description: `${opts.title} calls per second (the Temporal server holds it on the api.${system} task queue across every worker; each workers process also holds it, or its share of it with WORKER_REPLICAS, for the calls its runs make directly)`,
     }),
     maxResponseBytes: setting({
       env: `${upper}_MAX_RESPONSE_BYTES`,
