@@ -8,6 +8,7 @@ import express from 'express';
 import request from 'supertest';
 import { ServiceError } from '@temporalio/client';
 import { errorHandler, HttpError, temporalCallFailed } from './errors';
+import { PayloadUndecryptableError } from '../runtime/dataConverter';
 
 /** What the SDK throws: a ServiceError whose cause is the gRPC error (code, details). */
 const refused = (code: number, details: string, call = 'start') =>
@@ -56,6 +57,17 @@ test.each([
   ['another INTERNAL error', refused(13, 'something broke')],
 ])('%s is configuration or a bug, not the request: rethrown as is → 500', (_name, err) => {
   expect(temporalCallFailed(err)).toBe(err);
+});
+
+test('a stored payload no codec key opens → 500 undecodable_payload, for single and bulk routes alike', () => {
+  const err = new PayloadUndecryptableError(
+    'a payload encrypted with key id k2 that no key of PAYLOAD_CODEC_KEY opens (the key was removed from the ring?)',
+  );
+  expect(temporalCallFailed(err)).toMatchObject({
+    status: 500,
+    code: 'undecodable_payload',
+    message: err.message,
+  });
 });
 
 test('the caller gets the 400 as a JSON error with its stable code', async () => {

@@ -58,8 +58,13 @@ export const temporalUnavailable = (retryAfterSeconds = 5) =>
  * was accepted); a run that already exists → 409; a value Temporal refuses as the caller's (a too-long
  * workflow id) → 400 invalid_workflow_input; anything else is our bug or configuration → rethrown, logged, 500.
  */
+/** A payload Temporal stores that no key of PAYLOAD_CODEC_KEY opens: not the caller's input, a 500. */
+const undecodablePayload = (err: PayloadUndecryptableError) =>
+  new HttpError(500, 'undecodable_payload', err.message);
+
 export function temporalCallFailed(err: unknown): unknown {
   if (err instanceof HttpError) return err;
+  if (err instanceof PayloadUndecryptableError) return undecodablePayload(err);
   if (isTemporalUnavailable(err)) return temporalUnavailable();
   if (err instanceof WorkflowExecutionAlreadyStartedError)
     return conflict('run_exists', `a run with workflow id "${err.workflowId}" is already open`);
@@ -93,7 +98,7 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
     } else if (err instanceof PayloadUndecryptableError) {
       // What Temporal stores, not the caller's input: the ring lacks the key that sealed it.
       log.error({ err }, 'a stored payload no key of PAYLOAD_CODEC_KEY opens');
-      e = new HttpError(500, 'undecodable_payload', err.message);
+      e = undecodablePayload(err);
     } else {
       log.error({ err }, 'unhandled gateway error');
       e = new HttpError(500, 'internal_error', 'internal error');
