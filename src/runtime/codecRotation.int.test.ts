@@ -28,6 +28,7 @@ import {
   sandboxControl,
   silentLogger,
   startStack,
+  stopStackWorkers,
   temporalAddress,
   TestStack,
 } from '../../test/helpers/stack';
@@ -61,12 +62,7 @@ const control = (path: string, body: unknown) =>
 
 /** Restarts the workers of this process with the rotated ring: the old ones drain and stop first. */
 async function rotateWorkers(): Promise<void> {
-  stack.workers.shutdown();
-  await eventually(
-    () => stack.workers.workers.every((w) => w.getState() === 'STOPPED') || undefined,
-    30_000,
-    'the old workers to stop',
-  );
+  await stopStackWorkers(stack);
   const config: Config = { ...stack.config, temporal: { ...stack.config.temporal, codecKey: NEW_RING } };
   const address = temporalAddress();
   const connection = await Connection.connect({ address });

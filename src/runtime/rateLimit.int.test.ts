@@ -14,9 +14,9 @@ import type { WorkerSet } from './workers';
 import { recordHistory } from '../../test/helpers/histories';
 import {
   createTestWorkers,
-  eventually,
   sandboxControl,
   startStack,
+  stopStackWorkers,
   temporalAddress,
   TestStack,
   uniqueId,
@@ -158,12 +158,7 @@ test(`a burst of ${RUNS} events against a system limited to ${LIMIT} requests/s:
 test('two workers processes (WORKER_REPLICAS=2) each hold half the limit for direct calls: together they keep to it', async () => {
   // The stack's workers make way for two sets, each with its own connection and rate budgets, as two
   // processes have. Each holding the whole limit, their direct calls and the queue's would reach ~2×.
-  stack.workers.shutdown();
-  await eventually(
-    () => stack.workers.workers.every((w) => w.getState() === 'STOPPED') || undefined,
-    30_000,
-    "the stack's workers to stop",
-  );
+  await stopStackWorkers(stack);
   const config = { ...stack.config, workerReplicas: 2 };
   for (let i = 0; i < 2; i++) {
     const native = await NativeConnection.connect({ address: temporalAddress() });

@@ -8,11 +8,15 @@ const env = (attempt = 1) => new MockActivityEnvironment({ attempt }, { logger: 
 const upsertCall = { name: 'upsertMailchimpMember' as const, args: ['L1', {}] };
 let clock = 1_000_000; // stands still unless a test moves it
 
+/** Every system at the same rate limit. */
+const limitsAt = (rateLimitPerSecond: number) =>
+  Object.fromEntries(SYSTEMS.map((s) => [s, { rateLimitPerSecond }])) as Record<
+    SystemName,
+    { rateLimitPerSecond: number }
+  >;
+
 function directCalls(limitPerSecond: number, upsert: (...args: unknown[]) => Promise<unknown>) {
-  const limits = Object.fromEntries(
-    SYSTEMS.map((s) => [s, { rateLimitPerSecond: limitPerSecond }]),
-  ) as Record<SystemName, { rateLimitPerSecond: number }>;
-  const budgets = createRateBudgets(limits, { now: () => clock });
+  const budgets = createRateBudgets(limitsAt(limitPerSecond), { now: () => clock });
   const systems = Object.fromEntries(SYSTEMS.map((s) => [s, {}])) as Record<SystemName, object>;
   systems.mailchimp = { upsertMailchimpMember: upsert };
   return { budgets, ...createDirectCallActivities({ systems, budgets, now: () => clock }) };
@@ -116,12 +120,8 @@ test('a retry of a direct call stays direct and counts against the budget, room 
 });
 
 test('with N workers processes each holds 1/N of every limit, a burst of half a second of that', () => {
-  const limits = Object.fromEntries(SYSTEMS.map((s) => [s, { rateLimitPerSecond: 10 }])) as Record<
-    SystemName,
-    { rateLimitPerSecond: number }
-  >;
-  const one = createRateBudgets(limits, { now: () => clock });
-  const two = createRateBudgets(limits, { processes: 2, now: () => clock });
+  const one = createRateBudgets(limitsAt(10), { now: () => clock });
+  const two = createRateBudgets(limitsAt(10), { processes: 2, now: () => clock });
   expect([one.mailchimp.perSecond, one.mailchimp.tokens]).toEqual([10, 5]);
   expect([two.mailchimp.perSecond, two.mailchimp.tokens]).toEqual([5, 3]);
 });

@@ -106,6 +106,16 @@ export function createTestWorkers(
   });
 }
 
+/** Stops the stack's own workers, letting them drain first, so a test can run others in their place. */
+export async function stopStackWorkers(stack: TestStack): Promise<void> {
+  stack.workers.shutdown();
+  await eventually(
+    () => stack.workers.workers.every((w) => w.getState() === 'STOPPED') || undefined,
+    30_000,
+    "the stack's workers to stop",
+  );
+}
+
 /** globalSetup's workflow bundle for this config: with PAYLOAD_CODEC_KEY, the one that encodes failures. */
 export function testWorkflowBundle(config: Config): { codePath: string } {
   return {
