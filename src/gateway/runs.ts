@@ -16,7 +16,7 @@ import { defaultPayloadConverter, WorkflowIdReusePolicy } from '@temporalio/comm
 import { temporal } from '@temporalio/proto';
 import type { Config } from '../config';
 import { findIntegration } from '../integrations/catalog';
-import { payloadCodecs } from '../runtime/dataConverter';
+import { payloadCodecs, PayloadUndecryptableError } from '../runtime/dataConverter';
 import {
   EventTypeKey,
   IntegrationKey,
@@ -96,11 +96,15 @@ export async function failureOf(
   client: Client,
   handle: WorkflowHandle,
   ms?: number,
-): Promise<{ message: string; cause?: string } | undefined> {
+): Promise<RunView['failure']> {
   try {
     await withDeadline(client, () => handle.result(), ms);
     return undefined;
   } catch (err) {
+    // The run's status is known; only why it failed is sealed with a key the ring lacks. Said as such,
+    // never as if the codec's complaint were the run's failure.
+    if (err instanceof PayloadUndecryptableError)
+      return { code: 'undecodable_payload', message: err.message };
     const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
     return {
       message: cause?.message ?? (err as Error).message,

@@ -43,7 +43,14 @@ export const runViewSchema = runSummarySchema.extend({
   ),
   progress: progressSchema.optional(),
   result: z.unknown().optional(),
-  failure: z.object({ message: z.string(), cause: z.string().optional() }).optional(),
+  failure: z
+    .object({
+      message: z.string(),
+      cause: z.string().optional(),
+      /** `undecodable_payload`: the failure is sealed with a key PAYLOAD_CODEC_KEY no longer holds. */
+      code: z.literal('undecodable_payload').optional(),
+    })
+    .optional(),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 

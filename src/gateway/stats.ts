@@ -7,7 +7,7 @@
 import type { Client, CountWorkflowExecution } from '@temporalio/client';
 import { grpcCodeOf, withTemporalDeadline as withDeadline } from '../runtime/calls';
 import { failureOf, listRunsByQuery, quoteVisibilityValue } from './runs';
-import type { IntegrationStats } from './schemas';
+import type { IntegrationStats, RunView } from './schemas';
 
 export const STATS_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** How many of the newest completed runs the p50 duration is taken from. */
@@ -73,8 +73,9 @@ function median(values: number[]): number | null {
 }
 
 /** The one-line reason a run failed: the failure and its cause ("Activity task failed: mailchimp PUT … → 400 …"). */
-export function failureLine(failure: { message: string; cause?: string } | undefined): string {
+export function failureLine(failure: RunView['failure']): string {
   if (!failure) return 'unknown (the failure could not be read)';
+  if (failure.code) return `${failure.code}: ${failure.message}`;
   return failure.cause ? `${failure.message}: ${failure.cause}` : failure.message;
 }
 

@@ -4,12 +4,22 @@
  * UI's codec still read them.
  */
 import { randomBytes } from 'node:crypto';
-import { WorkflowFailedError } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { createMailchimpActivities } from '../systems/mailchimp/api';
 import { HttpClient } from '../http/client';
-import { sandboxControl, startStack, TestStack, uniqueId } from '../../test/helpers/stack';
+import { createApp } from '../gateway/app';
+import { dataConverter } from './dataConverter';
+import request from 'supertest';
+import {
+  sandboxControl,
+  silentLogger,
+  startStack,
+  temporalAddress,
+  TestStack,
+  uniqueId,
+} from '../../test/helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -53,4 +63,29 @@ test('a failed run: the email and the API message are readable through the clien
   expect(stored).not.toContain('Erased');
   expect(stored).not.toContain('Forgotten Email Not Subscribed');
   expect(stored).toContain(Buffer.from('binary/encrypted').toString('base64'));
+
+  // A gateway whose ring lacks the key: the run is still described (failed), and its failure is said to
+  // be sealed, with a stable code and the key's id, not passed off as the run's own failure.
+  const otherRing = `other:${randomBytes(32).toString('base64')}`;
+  const connection = await Connection.connect({ address: temporalAddress() });
+  try {
+    const config = { ...stack.config, temporal: { ...stack.config.temporal, codecKey: otherRing } };
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: dataConverter(config.temporal),
+    });
+    const described = await request(createApp({ config, client, logger: silentLogger }))
+      .get(`/runs/${encodeURIComponent(handle.workflowId)}`)
+      .set('authorization', `Bearer ${config.apiKeys[0]}`);
+    expect(described.status).toBe(200);
+    expect(described.body).toMatchObject({
+      status: 'failed',
+      failure: { code: 'undecodable_payload', message: expect.stringMatching(/key id \S+ that no key/) },
+    });
+    expect(JSON.stringify(described.body)).not.toContain('Forgotten Email Not Subscribed');
+    expect(JSON.stringify(described.body)).not.toContain(email);
+  } finally {
+    await connection.close();
+  }
 });
