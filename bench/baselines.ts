@@ -46,6 +46,40 @@ export async function bareStarts(
   });
 }
 
+let inboxCounter = 0;
+/** How many open runs signalsToOpenRuns spreads its signals over. */
+export const OPEN_RUNS = 16;
+
+/**
+ * Signals into OPEN_RUNS open runs (of a workflow no worker polls) at `concurrency` in flight: what the
+ * server accepts when an event is added to a run already open instead of starting one, the accept path
+ * of a design that batches records into fewer runs. Not what the gateway does today (a run per record).
+ */
+export async function signalsToOpenRuns(
+  client: Client,
+  concurrency: number,
+  durationS: number,
+): Promise<ClosedLoopResult> {
+  const tag = `${Date.now()}-${++inboxCounter}`;
+  const handles = await Promise.all(
+    Array.from({ length: OPEN_RUNS }, (_, k) =>
+      client.workflow.start('benchUnpolled', {
+        taskQueue: 'bench-unpolled',
+        workflowId: `bench/open/${tag}/${k}`,
+        args: [],
+      }),
+    ),
+  );
+  return closedLoop({
+    concurrency,
+    durationS,
+    op: async (i) => {
+      await handles[i % OPEN_RUNS].signal('event', { recordId: String(i), eventType: 'contact.creation' });
+      return true;
+    },
+  });
+}
+
 let requestContact = 8_000_000_000;
 
 /**

@@ -58,7 +58,7 @@ export async function renderReadme(readme: string, r: Results, resultsFile: stri
     'How: the bench builds and starts `npm start` as a child process (own ports and data directory) and drives it ' +
       'from its own process over HTTP and gRPC. Rates at N in flight are closed loops (the next request as soon as ' +
       'one answers) of signed HubSpot `contact.creation` webhooks for distinct contacts, alternated with bare ' +
-      '`client.workflow.start` calls of a workflow no worker polls and with the request the gateway makes for such ' +
+      '`client.workflow.start` calls of a workflow no worker polls, with signals into open runs of it, and with the request the gateway makes for such ' +
       'a webhook (src/runtime/startRun.ts) made directly to a task queue no worker polls; the sustained figure is an open loop (requests ' +
       'leave at a fixed rate whatever the answers; latency counts from when each was due). End to end counts until ' +
       "the last member is in the sandbox's Mailchimp list. HubSpot's and Mailchimp's rate limits are raised to " +
