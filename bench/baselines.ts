@@ -23,7 +23,13 @@ import { startRun } from '../src/runtime/startRun';
 import { closedLoop, ClosedLoopResult, LatencySummary, post, summarize } from './load';
 import { hubspotWebhook } from './webhooks';
 
-let bareCounter = 0;
+let loopCounter = 0;
+/** A tag no earlier loop of this process used, for the workflow ids of the next. */
+const nextLoopTag = () => `${Date.now()}-${++loopCounter}`;
+
+/** Starts a run of a workflow no worker polls: it stays open, costing the server nothing further. */
+const startUnpolled = (client: Client, workflowId: string) =>
+  client.workflow.start('benchUnpolled', { taskQueue: 'bench-unpolled', workflowId, args: [] });
 
 /** Bare starts at `concurrency` in flight for `durationS`: the server's start rate. */
 export async function bareStarts(
@@ -31,22 +37,17 @@ export async function bareStarts(
   concurrency: number,
   durationS: number,
 ): Promise<ClosedLoopResult> {
-  const tag = `${Date.now()}-${++bareCounter}`;
+  const tag = nextLoopTag();
   return closedLoop({
     concurrency,
     durationS,
     op: async (i) => {
-      await client.workflow.start('benchUnpolled', {
-        taskQueue: 'bench-unpolled',
-        workflowId: `bench/bare/${tag}/${i}`,
-        args: [],
-      });
+      await startUnpolled(client, `bench/bare/${tag}/${i}`);
       return true;
     },
   });
 }
 
-let inboxCounter = 0;
 /** How many open runs signalsToOpenRuns spreads its signals over. */
 export const OPEN_RUNS = 16;
 
@@ -60,24 +61,23 @@ export async function signalsToOpenRuns(
   concurrency: number,
   durationS: number,
 ): Promise<ClosedLoopResult> {
-  const tag = `${Date.now()}-${++inboxCounter}`;
+  const tag = nextLoopTag();
   const handles = await Promise.all(
-    Array.from({ length: OPEN_RUNS }, (_, k) =>
-      client.workflow.start('benchUnpolled', {
-        taskQueue: 'bench-unpolled',
-        workflowId: `bench/open/${tag}/${k}`,
-        args: [],
-      }),
-    ),
+    Array.from({ length: OPEN_RUNS }, (_, k) => startUnpolled(client, `bench/open/${tag}/${k}`)),
   );
-  return closedLoop({
-    concurrency,
-    durationS,
-    op: async (i) => {
-      await handles[i % OPEN_RUNS].signal('event', { recordId: String(i), eventType: 'contact.creation' });
-      return true;
-    },
-  });
+  try {
+    return await closedLoop({
+      concurrency,
+      durationS,
+      op: async (i) => {
+        await handles[i % OPEN_RUNS].signal('event', { recordId: String(i), eventType: 'contact.creation' });
+        return true;
+      },
+    });
+  } finally {
+    // Closed, so the next phases measure a server with nothing of this loop left open.
+    await Promise.all(handles.map((h) => h.terminate('bench phase over')));
+  }
 }
 
 let requestContact = 8_000_000_000;

@@ -90,7 +90,8 @@ export async function describeRun(client: Client, workflowId: string): Promise<R
 
 /**
  * Why a closed run failed, decoded through the data converter (the codec may have encrypted it): the
- * failure and its cause, e.g. "Activity task failed" caused by the API's own error message.
+ * failure and its cause, e.g. "Activity task failed" caused by the API's own error message; or, when no
+ * key of the ring opens it, code `undecodable_payload` and the codec's reason (which names the key's id).
  */
 export async function failureOf(
   client: Client,

@@ -47,8 +47,10 @@ export const runViewSchema = runSummarySchema.extend({
     .object({
       message: z.string(),
       cause: z.string().optional(),
-      /** `undecodable_payload`: the failure is sealed with a key PAYLOAD_CODEC_KEY no longer holds. */
-      code: z.literal('undecodable_payload').optional(),
+      code: z
+        .literal('undecodable_payload')
+        .optional()
+        .describe('Set when no key of PAYLOAD_CODEC_KEY opens the stored failure (key dropped, or tampered)'),
     })
     .optional(),
 });

@@ -72,7 +72,10 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
 }
 
-/** The one-line reason a run failed: the failure and its cause ("Activity task failed: mailchimp PUT … → 400 …"). */
+/**
+ * The one-line reason a run failed: the failure and its cause ("Activity task failed: mailchimp PUT … → 400 …"),
+ * or the code of a failure that could not be decoded ("undecodable_payload: …").
+ */
 export function failureLine(failure: RunView['failure']): string {
   if (!failure) return 'unknown (the failure could not be read)';
   if (failure.code) return `${failure.code}: ${failure.message}`;
